@@ -1,0 +1,35 @@
+// What a coworker is doing, derived from its snapshot: for `list`, the store and the console.
+import type { CoworkerState, CoworkerStatus } from '../protocol/index.ts';
+import type { CoworkerContext } from './coworker.types.ts';
+
+interface SnapshotLike {
+  value: unknown;
+  context: CoworkerContext;
+}
+
+export function stateOf(snapshot: SnapshotLike): CoworkerState {
+  const value = snapshot.value as { status: CoworkerState['status']; shift: CoworkerState['shift'] };
+  return { status: value.status, shift: value.shift };
+}
+
+export function statusOf(snapshot: SnapshotLike): CoworkerStatus {
+  const { context } = snapshot;
+  const state = stateOf(snapshot);
+  const status: CoworkerStatus = { state, since: context.since, backlog: context.backlog.length };
+  if (context.current) status.currentTaskId = context.current.task.id;
+  if (state.status === 'awaitingApproval' && context.approval) {
+    status.waitingFor = `approval of "${context.approval.summary}" from ${context.policy.approvers.join(', ')}`;
+    status.deadline = context.approval.deadline ?? undefined;
+  } else if (state.status === 'blocked' && context.block) {
+    status.waitingFor = `an answer from ${context.policy.manager}: ${context.block.question}`;
+    if (context.block.deadline !== null) status.deadline = context.block.deadline;
+  } else if (state.status === 'idle' && state.shift === 'offDuty' && context.backlog.length > 0) {
+    status.waitingFor = 'the start of its shift';
+  }
+  return status;
+}
+
+/** The deadline the host must arm a timer for, if any. */
+export function deadlineOf(context: CoworkerContext): number | null {
+  return context.approval?.deadline ?? context.block?.deadline ?? null;
+}

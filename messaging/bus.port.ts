@@ -1,0 +1,52 @@
+// The bus port: how every service talks. Two adapters implement it: NATS (JetStream for the
+// durable subjects, core request/reply for calls) and in-process (the embedded mode). Subjects
+// are relative (see protocol/subjects.ts); the adapter owns the prefix.
+
+export interface BusMessage {
+  subject: string;
+  data: unknown;
+  headers: Record<string, string>;
+  /** True when this message was delivered before and not acknowledged. */
+  redelivered: boolean;
+}
+
+export interface Subscription {
+  stop(): Promise<void>;
+}
+
+export interface PublishOptions {
+  /** De-duplication key: a second publish with the same id inside the window is dropped. */
+  msgId: string;
+  headers?: Record<string, string>;
+}
+
+export interface ConsumeOptions {
+  /** Consumers with the same name share one position and split the messages between them. */
+  durable: string;
+  /** Handlers running at once; delivery still starts in publish order. Default 1. */
+  concurrency?: number;
+}
+
+export interface RequestOptions {
+  timeoutMs?: number;
+  headers?: Record<string, string>;
+}
+
+export interface Bus {
+  /**
+   * Durable publish to a `cmd.>` or `evt.>` subject. Resolves once stored; retries with backoff
+   * while the server is away, then rejects with BUS_UNAVAILABLE.
+   */
+  publish(subject: string, data: unknown, options: PublishOptions): Promise<void>;
+  /**
+   * At-least-once delivery of durable subjects. A handler that resolves acknowledges its
+   * message; one that throws gets it again later, with backoff.
+   */
+  consume(subject: string, handler: (message: BusMessage) => Promise<void>, options: ConsumeOptions): Promise<Subscription>;
+  /** Live fan-out of messages published from now on (durable subjects included); nothing is replayed. */
+  subscribe(subject: string, handler: (message: BusMessage) => void): Promise<Subscription>;
+  /** Request/reply. Rejects with the responder's CoworkersError, NO_RESPONDERS or REQUEST_TIMEOUT. */
+  request(subject: string, data: unknown, options?: RequestOptions): Promise<unknown>;
+  respond(subject: string, handler: (data: unknown, message: BusMessage) => Promise<unknown>): Promise<Subscription>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,165 @@
+// The coworker definition: one YAML file per coworker, validated by this schema before anything
+// starts. `coworkers schema` / `npm run schema` exports it as JSON Schema for editors.
+import { Cron } from 'croner';
+import { z } from 'zod';
+
+const ID = /^[a-z][a-z0-9-]{0,62}$/;
+const TOOL = /^[a-z][a-zA-Z0-9]*(\.[a-z][a-zA-Z0-9_]*)+$/;
+const CLOCK = /^([01]\d|2[0-3]):[0-5]\d$/;
+const DURATION = /^(\d+)(s|m|h|d)$/;
+const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
+const id = (what: string) =>
+  z.string().regex(ID, { message: `${what} must be lowercase letters, digits and dashes, starting with a letter (e.g. "ad-report")` });
+
+const toolName = z
+  .string()
+  .regex(TOOL, { message: 'a tool is named connector.operation, e.g. "crm.updateDeal" or "email.send"' });
+
+export const durationSchema = z
+  .string()
+  .regex(DURATION, { message: 'a duration is a number and a unit: "90s", "30m", "4h" or "2d"' })
+  .describe('A duration such as "30m", "4h" or "2d".');
+
+export function durationMs(duration: string): number {
+  const match = DURATION.exec(duration);
+  if (!match) throw new Error(`not a duration: ${duration}`);
+  const unit = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 's' | 'm' | 'h' | 'd'];
+  return Number(match[1]) * unit;
+}
+
+const timeZone = z
+  .string()
+  .refine(
+    (tz) => {
+      try {
+        new Intl.DateTimeFormat('en-US', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { message: 'unknown time zone: use an IANA name such as "Europe/Berlin" or "America/New_York"' },
+  )
+  .describe('IANA time zone of the coworker, e.g. "Europe/Berlin".');
+
+const cronExpression = z
+  .string()
+  .refine(
+    (expression) => {
+      try {
+        new Cron(expression, { paused: true });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { message: 'not a valid cron expression: use five fields "minute hour day month weekday", e.g. "0 8 * * 1" for Mondays at 08:00' },
+  )
+  .describe('Cron expression in the coworker\'s time zone, e.g. "0 8 * * 1".');
+
+export const managerSchema = z.strictObject({
+  name: z.string().min(1),
+  slack: z
+    .string()
+    .regex(/^[UW][A-Z0-9]{2,}$/, { message: 'a Slack user id looks like "U0123ABCD" (profile → ⋮ → Copy member ID)' })
+    .describe('Slack user id of the manager.'),
+  email: z.email({ message: 'the manager\'s email address is not valid' }),
+});
+
+export const triggerSchema = z.strictObject({
+  event: z.string().regex(/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/, {
+    message: 'an event is named like "crm.deal.stale" or "email.received"',
+  }),
+  where: z
+    .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+    .optional()
+    .describe('The event matches only when each of these fields equals the given value.'),
+});
+
+export const jobSchema = z.strictObject({
+  id: id('a job id'),
+  description: z.string().optional(),
+  instructions: z.string().min(1, { message: 'a job needs instructions: what the coworker should do when it runs' }),
+  schedule: cronExpression.optional(),
+  triggers: z.array(triggerSchema).optional(),
+  tools: z.array(toolName).default([]).describe('Tools this job may use; each must also be granted to the coworker.'),
+  outsideWorkingHours: z.boolean().default(false),
+  missedRuns: z.enum(['catchUp', 'skip']).default('skip').describe('What to do with fires missed while the runtime was down.'),
+});
+
+export const escalationStepSchema = z.enum(['remind', 'manager', 'block', 'reject']);
+
+export const approvalPolicySchema = z.strictObject({
+  approvers: z.array(z.string().min(1)).optional().describe('Slack user ids allowed to decide; defaults to the manager.'),
+  autonomous: z.array(toolName).default([]).describe('Tools that run without asking, even when their risk would gate them.'),
+  gated: z.array(toolName).default([]).describe('Tools that always ask first, whatever their risk.'),
+  deadline: durationSchema.default('4h').describe('How long each step of the escalation waits.'),
+  escalation: z
+    .array(escalationStepSchema)
+    .min(1)
+    .default(['remind', 'manager', 'block'])
+    .describe('What happens each time the deadline passes; the last step must be "block" or "reject".')
+    .refine((steps) => ['block', 'reject'].includes(steps.at(-1) ?? ''), {
+      message: 'the last escalation step must be "block" or "reject", so no wait lasts forever',
+    }),
+});
+
+export const budgetSchema = z.strictObject({
+  stepsPerRun: z.int().positive().max(1_000).default(20),
+  tokensPerRun: z.int().positive().default(50_000),
+});
+
+export const workingHoursSchema = z
+  .strictObject({
+    days: z.array(z.enum(DAYS)).min(1).default(['mon', 'tue', 'wed', 'thu', 'fri']),
+    start: z.string().regex(CLOCK, { message: 'use 24-hour "HH:MM", e.g. "09:00"' }).default('09:00'),
+    end: z.string().regex(CLOCK, { message: 'use 24-hour "HH:MM", e.g. "18:00"' }).default('18:00'),
+  })
+  .refine((hours) => hours.start !== hours.end, { message: 'start and end are equal: use "00:00" to "23:59" for all day' });
+
+export const coworkerDefinitionSchema = z
+  .strictObject({
+    id: id('a coworker id'),
+    name: z.string().min(1).max(80),
+    role: z.string().min(1),
+    team: id('a team id'),
+    manager: managerSchema,
+    channels: z.array(z.string().regex(/^#[a-z0-9][a-z0-9._-]*$/, { message: 'a channel is written "#name"' })).default([]),
+    timezone: timeZone,
+    workingHours: workingHoursSchema.default({ days: ['mon', 'tue', 'wed', 'thu', 'fri'], start: '09:00', end: '18:00' }),
+    tools: z.array(toolName).default([]).describe('Every tool this coworker is granted.'),
+    jobs: z.array(jobSchema).default([]),
+    approval: approvalPolicySchema.default({ autonomous: [], gated: [], deadline: '4h', escalation: ['remind', 'manager', 'block'] }),
+    budget: budgetSchema.default({ stepsPerRun: 20, tokensPerRun: 50_000 }),
+  })
+  .superRefine((definition, ctx) => {
+    const jobIds = new Set<string>();
+    definition.jobs.forEach((job, index) => {
+      if (jobIds.has(job.id)) ctx.addIssue({ code: 'custom', path: ['jobs', index, 'id'], message: `duplicate job id "${job.id}"` });
+      jobIds.add(job.id);
+      if (!job.schedule && !job.triggers?.length) {
+        ctx.addIssue({ code: 'custom', path: ['jobs', index], message: 'a job needs a schedule, triggers, or both' });
+      }
+      job.tools.forEach((tool, toolIndex) => {
+        if (!definition.tools.includes(tool)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['jobs', index, 'tools', toolIndex],
+            message: `tool "${tool}" is not granted to this coworker: add it to the top-level "tools" list`,
+          });
+        }
+      });
+    });
+  });
+
+export type CoworkerDefinition = z.output<typeof coworkerDefinitionSchema>;
+export type JobDefinition = z.output<typeof jobSchema>;
+export type WorkingHours = z.output<typeof workingHoursSchema>;
+export type ApprovalPolicy = z.output<typeof approvalPolicySchema>;
+export type EscalationStep = z.output<typeof escalationStepSchema>;
+
+/** Who may decide this coworker's approvals: the policy's approvers, or else its manager. */
+export function approversOf(definition: CoworkerDefinition): string[] {
+  return definition.approval.approvers ?? [definition.manager.slack];
+}

@@ -1,0 +1,4 @@
+export * from './errors.ts';
+export * from './definition.schema.ts';
+export * from './messages.ts';
+export * from './subjects.ts';

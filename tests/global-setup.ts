@@ -1,0 +1,10 @@
+// Vitest global setup: real NATS and MongoDB-wire servers for the whole run. Child processes
+// spawned by tests (a runtime killed with SIGKILL, the CLI) inherit the URLs through the env.
+import { startTestServers } from '../scripts/test-servers.ts';
+
+export default async function setup() {
+  const servers = await startTestServers();
+  process.env.NATS_URL = servers.natsUrl;
+  process.env.MONGODB_URI = servers.mongoUri;
+  return () => servers.stop();
+}
