@@ -16,6 +16,10 @@ const toolName = z
   .string()
   .regex(TOOL, { message: 'a tool is named connector.operation, e.g. "crm.updateDeal" or "email.send"' });
 
+const slackUserId = z
+  .string()
+  .regex(/^[UW][A-Z0-9]{2,}$/, { message: 'a Slack user id looks like "U0123ABCD" (profile → ⋮ → Copy member ID)' });
+
 export const durationSchema = z
   .string()
   .regex(DURATION, { message: 'a duration is a number and a unit: "90s", "30m", "4h" or "2d"' })
@@ -58,19 +62,21 @@ const cronExpression = z
   )
   .describe('Cron expression in the coworker\'s time zone, e.g. "0 8 * * 1".');
 
-export const managerSchema = z.strictObject({
-  name: z.string().min(1),
-  slack: z
-    .string()
-    .regex(/^[UW][A-Z0-9]{2,}$/, { message: 'a Slack user id looks like "U0123ABCD" (profile → ⋮ → Copy member ID)' })
-    .describe('Slack user id of the manager.'),
-  email: z.email({ message: 'the manager\'s email address is not valid' }),
-});
+export const managerSchema = z
+  .strictObject({
+    name: z.string().min(1).describe('Full name of the manager.'),
+    slack: slackUserId.describe('Slack user id of the manager.'),
+    email: z.email({ message: 'the manager\'s email address is not valid' }).describe('Email address of the manager.'),
+  })
+  .describe('The one person this coworker reports to; by default also its only approver.');
 
 export const triggerSchema = z.strictObject({
-  event: z.string().regex(/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/, {
-    message: 'an event is named like "crm.deal.stale" or "email.received"',
-  }),
+  event: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/, {
+      message: 'an event is named like "crm.deal.stale" or "email.received"',
+    })
+    .describe('Event a connector emits, e.g. "crm.deal.stale".'),
   where: z
     .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
     .optional()
@@ -78,20 +84,23 @@ export const triggerSchema = z.strictObject({
 });
 
 export const jobSchema = z.strictObject({
-  id: id('a job id'),
-  description: z.string().optional(),
-  instructions: z.string().min(1, { message: 'a job needs instructions: what the coworker should do when it runs' }),
+  id: id('a job id').describe('Unique within the coworker, e.g. "weekly-ad-report".'),
+  description: z.string().optional().describe('One line for people: what this job is for.'),
+  instructions: z
+    .string()
+    .min(1, { message: 'a job needs instructions: what the coworker should do when it runs' })
+    .describe('What the coworker should do each time the job runs.'),
   schedule: cronExpression.optional(),
-  triggers: z.array(triggerSchema).optional(),
+  triggers: z.array(triggerSchema).optional().describe('Events that start a run of this job.'),
   tools: z.array(toolName).default([]).describe('Tools this job may use; each must also be granted to the coworker.'),
-  outsideWorkingHours: z.boolean().default(false),
+  outsideWorkingHours: z.boolean().default(false).describe('Run even when the coworker is off duty.'),
   missedRuns: z.enum(['catchUp', 'skip']).default('skip').describe('What to do with fires missed while the runtime was down.'),
 });
 
 export const escalationStepSchema = z.enum(['remind', 'manager', 'block', 'reject']);
 
 export const approvalPolicySchema = z.strictObject({
-  approvers: z.array(z.string().min(1)).optional().describe('Slack user ids allowed to decide; defaults to the manager.'),
+  approvers: z.array(slackUserId).optional().describe('Slack user ids allowed to decide; defaults to the manager.'),
   autonomous: z.array(toolName).default([]).describe('Tools that run without asking, even when their risk would gate them.'),
   gated: z.array(toolName).default([]).describe('Tools that always ask first, whatever their risk.'),
   deadline: durationSchema.default('4h').describe('How long each step of the escalation waits.'),
@@ -105,31 +114,39 @@ export const approvalPolicySchema = z.strictObject({
     }),
 });
 
-export const budgetSchema = z.strictObject({
-  stepsPerRun: z.int().positive().max(1_000).default(20),
-  tokensPerRun: z.int().positive().default(50_000),
-});
+export const budgetSchema = z
+  .strictObject({
+    stepsPerRun: z.int().positive().max(1_000).default(20).describe('Most steps (model turns and tool calls) in one run.'),
+    tokensPerRun: z.int().positive().default(50_000).describe('Most model tokens in one run.'),
+  })
+  .describe('Limits per job run; exceeding one blocks the coworker and tells its manager.');
 
 export const workingHoursSchema = z
   .strictObject({
-    days: z.array(z.enum(DAYS)).min(1).default(['mon', 'tue', 'wed', 'thu', 'fri']),
+    days: z.array(z.enum(DAYS)).min(1).default(['mon', 'tue', 'wed', 'thu', 'fri']).describe('Days on duty.'),
     start: z.string().regex(CLOCK, { message: 'use 24-hour "HH:MM", e.g. "09:00"' }).default('09:00'),
     end: z.string().regex(CLOCK, { message: 'use 24-hour "HH:MM", e.g. "18:00"' }).default('18:00'),
   })
-  .refine((hours) => hours.start !== hours.end, { message: 'start and end are equal: use "00:00" to "23:59" for all day' });
+  .describe(
+    'When the coworker is on duty, in its time zone; jobs run only then unless they say otherwise. ' +
+      'An end before the start is an overnight shift; an end equal to the start is around the clock.',
+  );
 
 export const coworkerDefinitionSchema = z
   .strictObject({
-    id: id('a coworker id'),
-    name: z.string().min(1).max(80),
-    role: z.string().min(1),
-    team: id('a team id'),
+    id: id('a coworker id').describe('Unique id of the coworker, e.g. "ava".'),
+    name: z.string().min(1).max(80).describe('The name people call the coworker.'),
+    role: z.string().min(1).describe('What the coworker does, in a few words.'),
+    team: id('a team id').describe('Team the coworker belongs to, e.g. "marketing".'),
     manager: managerSchema,
-    channels: z.array(z.string().regex(/^#[a-z0-9][a-z0-9._-]*$/, { message: 'a channel is written "#name"' })).default([]),
+    channels: z
+      .array(z.string().regex(/^#[a-z0-9][a-z0-9._-]*$/, { message: 'a channel is written "#name"' }))
+      .default([])
+      .describe('Slack channels the coworker posts in and listens to, e.g. "#marketing".'),
     timezone: timeZone,
     workingHours: workingHoursSchema.default({ days: ['mon', 'tue', 'wed', 'thu', 'fri'], start: '09:00', end: '18:00' }),
     tools: z.array(toolName).default([]).describe('Every tool this coworker is granted.'),
-    jobs: z.array(jobSchema).default([]),
+    jobs: z.array(jobSchema).default([]).describe('Recurring duties, each with a schedule, triggers, or both.'),
     approval: approvalPolicySchema.default({ autonomous: [], gated: [], deadline: '4h', escalation: ['remind', 'manager', 'block'] }),
     budget: budgetSchema.default({ stepsPerRun: 20, tokensPerRun: 50_000 }),
   })

@@ -2,7 +2,7 @@
 // the `v` field and by the subject prefix (subjects.ts).
 import { z } from 'zod';
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 1 as const;
 
 export const taskSchema = z.strictObject({
   id: z.string().min(1),
@@ -69,6 +69,7 @@ export const coworkerEventSchema = z.discriminatedUnion('type', [
     approvers: z.array(z.string()),
     deadline: z.number().int(),
   }),
+  z.strictObject({ ...eventBase, type: z.literal('decision.refused'), approvalId: z.string(), by: z.string(), reason: z.string() }),
 ]);
 export type CoworkerEvent = z.output<typeof coworkerEventSchema>;
 export type CoworkerEventType = CoworkerEvent['type'];

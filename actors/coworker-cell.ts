@@ -1,0 +1,199 @@
+// One hosted coworker: its XState actor, the store version it last wrote, and its timers.
+// Events are applied to the actor at once, in arrival order; snapshot writes are group commits:
+// one write covers every change made before it started, and each event is acknowledged only
+// once a write that includes it is stored.
+import { createActor, type Actor, type SnapshotFrom } from 'xstate';
+import type { Logger } from 'pino';
+import type { Bus } from '../messaging/index.ts';
+import type { Store } from '../persistence/index.ts';
+import { coworkerMachine, deadlineOf, statusOf, type CoworkerEmitted, type CoworkerEvent as MachineEvent } from '../machines/index.ts';
+import { CoworkersError, PROTOCOL_VERSION, isCoworkersError, subjects, type CoworkerDefinition, type CoworkerEvent, type CoworkerStatus } from '../protocol/index.ts';
+import type { Clock } from './clock.ts';
+import { policyOf } from './policy.ts';
+import { retryWhileRetryable } from './retry.ts';
+import { isOnDuty, nextShiftChange } from './working-hours.ts';
+
+type Machine = typeof coworkerMachine;
+
+/** What the store keeps per coworker: the actor snapshot and the events of the write that made it. */
+export interface StoredSnapshot {
+  machine: unknown;
+  /** Published after the write; republished after a restore (event ids de-duplicate). */
+  outbox: CoworkerEvent[];
+}
+
+export interface CellOptions {
+  definition: CoworkerDefinition;
+  machine: Machine;
+  version: number;
+  stored: StoredSnapshot | null;
+  store: Store;
+  bus: Bus;
+  clock: Clock;
+  logger: Logger;
+}
+
+export class CoworkerCell {
+  readonly id: string;
+  private readonly options: CellOptions;
+  private readonly actor: Actor<Machine>;
+  private version: number;
+  /** The write under way, and the one queued behind it that will cover later changes. */
+  private writing: Promise<void> | null = null;
+  private queued: Promise<void> | null = null;
+  private emitted: CoworkerEmitted[] = [];
+  private unpublished: CoworkerEvent[];
+  private saved: { snapshot: SnapshotFrom<Machine> | null; status: CoworkerStatus | null } = { snapshot: null, status: null };
+  private cancelDeadline: (() => void) | null = null;
+  private armedDeadline: number | null = null;
+  private cancelShift: (() => void) | null = null;
+  private stopped = false;
+
+  constructor(options: CellOptions) {
+    this.options = options;
+    this.id = options.definition.id;
+    this.version = options.version;
+    this.unpublished = options.stored?.outbox ?? [];
+    this.actor = options.stored
+      ? createActor(options.machine, { snapshot: options.stored.machine as never, input: this.input() })
+      : createActor(options.machine, { input: this.input() });
+    this.actor.on('*', (event) => this.emitted.push(event));
+    this.actor.subscribe({
+      next: () => {
+        if (!this.stopped) this.persist().catch(() => {}); // flush() logs its failures
+      },
+      error: (error) => options.logger.error({ err: error, coworker: this.id }, 'coworker actor failed; its last snapshot is kept'),
+    });
+  }
+
+  private input() {
+    return { coworkerId: this.options.definition.id, policy: policyOf(this.options.definition), now: this.options.clock.now() };
+  }
+
+  /** Starts the actor, brings policy and shift up to date, and re-arms its timers. */
+  async start(): Promise<void> {
+    this.actor.start();
+    if (this.options.stored) this.saved = { snapshot: this.actor.getSnapshot(), status: statusOf(this.actor.getSnapshot()) };
+    const { definition, clock } = this.options;
+    const policy = policyOf(definition);
+    const context = this.actor.getSnapshot().context;
+    if (JSON.stringify(context.policy) !== JSON.stringify(policy)) this.actor.send({ type: 'policy.update', policy, at: clock.now() });
+    await this.persist();
+    await this.syncShift();
+  }
+
+  /** Applies one event now; resolves once a snapshot that includes it is stored and its events are out. */
+  apply(event: MachineEvent): Promise<void> {
+    if (this.stopped) return Promise.reject(new CoworkersError('INTERNAL', `coworker "${this.id}" is stopping`, { retryable: true }));
+    this.actor.send(event);
+    return this.persist();
+  }
+
+  status(): CoworkerStatus {
+    return statusOf(this.actor.getSnapshot());
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.cancelDeadline?.();
+    this.cancelShift?.();
+    await Promise.allSettled([this.writing, this.queued]);
+    this.actor.stop();
+  }
+
+  /** Joins the queued write, or queues one behind the write under way. */
+  private persist(): Promise<void> {
+    if (this.queued) return this.queued;
+    const previous = this.writing ?? Promise.resolve();
+    const write: Promise<void> = previous
+      .catch(() => {})
+      .then(() => {
+        this.queued = null;
+        this.writing = write;
+        return this.flush();
+      })
+      .finally(() => {
+        if (this.writing === write) this.writing = null;
+      });
+    this.queued = write;
+    return write;
+  }
+
+  private async syncShift(): Promise<void> {
+    const { definition, clock } = this.options;
+    const now = clock.now();
+    const onDuty = isOnDuty(definition.workingHours, definition.timezone, now);
+    const shift = (this.actor.getSnapshot().value as { shift: string }).shift;
+    if ((shift === 'onDuty') !== onDuty && !this.stopped) await this.apply({ type: onDuty ? 'shift.start' : 'shift.end', at: now });
+    const next = nextShiftChange(definition.workingHours, definition.timezone, now);
+    if (next !== null && !this.stopped) this.cancelShift = clock.schedule(next, () => void this.syncShift().catch(() => {}));
+  }
+
+  /** Writes the snapshot if it changed (compare-and-set on the version), then publishes its events. */
+  // Runs only from persist(), so never twice at once.
+  private async flush(): Promise<void> {
+    if (this.stopped) return;
+    const snapshot = this.actor.getSnapshot();
+    if (snapshot === this.saved.snapshot && this.emitted.length === 0 && this.unpublished.length === 0) return;
+    const { store, logger, clock } = this.options;
+    const status = statusOf(snapshot);
+    const version = this.version + 1;
+    const events = [...this.unpublished, ...this.toProtocolEvents(this.emitted.splice(0), status, version, clock.now())];
+    const stored: StoredSnapshot = { machine: this.actor.getPersistedSnapshot(), outbox: events };
+    try {
+      await retryWhileRetryable(() => store.saveSnapshot(this.id, this.version, stored, status), {
+        cancelled: () => this.stopped,
+        onRetry: (error, attempt, delayMs) =>
+          logger.warn({ err: error, coworker: this.id, attempt, delayMs }, 'store unavailable: snapshot kept in memory, retrying'),
+      });
+    } catch (error) {
+      // A version conflict means another runtime wrote this coworker: this copy must stop writing.
+      if (isCoworkersError(error, 'VERSION_CONFLICT')) this.stopped = true;
+      logger.error({ err: error, coworker: this.id }, 'snapshot not stored; the commands behind it will be redelivered');
+      throw error;
+    }
+    this.version = version;
+    this.saved = { snapshot, status };
+    this.unpublished = await this.publish(events);
+    this.armDeadline();
+  }
+
+  /** Publishes events in order; returns those that could not go out, to retry with the next write. */
+  private async publish(events: CoworkerEvent[]): Promise<CoworkerEvent[]> {
+    for (const [index, event] of events.entries()) {
+      try {
+        await this.options.bus.publish(subjects.event(this.id, event.type), event, { msgId: event.id });
+      } catch (error) {
+        this.options.logger.error({ err: error, coworker: this.id, event: event.id }, 'bus unavailable: event kept, will be published with the next change or at restart');
+        return events.slice(index);
+      }
+    }
+    return [];
+  }
+
+  private toProtocolEvents(emitted: CoworkerEmitted[], status: CoworkerStatus, version: number, at: number): CoworkerEvent[] {
+    const base = (index: number) => ({ v: PROTOCOL_VERSION, id: `${this.id}:${version}:${index}`, coworkerId: this.id, at });
+    const events: CoworkerEvent[] = emitted.map((event, index) => ({ ...base(index), ...event }) as CoworkerEvent);
+    const previous = this.saved.status;
+    if (!previous || JSON.stringify(previous.state) !== JSON.stringify(status.state) || previous.backlog !== status.backlog) {
+      events.push({ ...base(events.length), type: 'state.changed', status, ...(previous ? { previous: previous.state } : {}) });
+    }
+    return events;
+  }
+
+  private armDeadline(): void {
+    const deadline = deadlineOf(this.actor.getSnapshot().context);
+    if (deadline === this.armedDeadline) return;
+    this.cancelDeadline?.();
+    this.cancelDeadline = null;
+    this.armedDeadline = deadline;
+    if (deadline === null) return;
+    const { clock, logger } = this.options;
+    this.cancelDeadline = clock.schedule(deadline, () => {
+      this.armedDeadline = null;
+      this.apply({ type: 'deadline.reached', at: clock.now() }).catch((error: unknown) =>
+        logger.error({ err: error, coworker: this.id }, 'deadline could not be applied'),
+      );
+    });
+  }
+}

@@ -1,0 +1,3 @@
+export { type DefinitionProblem, type ParsedDefinition, parseDefinition } from './parse-definition.ts';
+export { definitionsInvalidError, formatProblem, type LoadedDefinitions, loadDefinitions } from './load-definitions.ts';
+export { COWORKER_JSON_SCHEMA_FILE, coworkerJsonSchemaText } from './json-schema.ts';

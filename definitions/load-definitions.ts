@@ -1,0 +1,72 @@
+// Reads every coworker definition at a path and collects all problems at once, so one run shows
+// everything to fix instead of one error per restart.
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { CoworkersError, type CoworkerDefinition } from '../protocol/index.ts';
+import { type DefinitionProblem, parseDefinitionWithIdPosition } from './parse-definition.ts';
+
+export interface LoadedDefinitions {
+  definitions: Array<{ file: string; definition: CoworkerDefinition }>;
+  problems: DefinitionProblem[];
+}
+
+const YAML_EXTENSIONS = new Set(['.yaml', '.yml']);
+
+/** Loads one definition file, or every *.yaml and *.yml file directly inside a directory. */
+export async function loadDefinitions(path: string): Promise<LoadedDefinitions> {
+  const wholePath = (file: string, message: string): LoadedDefinitions => ({ definitions: [], problems: [{ file, line: 0, column: 0, message }] });
+  const found = await stat(path).catch(() => undefined);
+  if (!found) return wholePath(path, 'no such file or directory: pass a coworker YAML file or a directory of them');
+
+  const files = found.isDirectory() ? await yamlFilesIn(path) : [path];
+  if (!files.length) return wholePath(path, 'no coworker definitions here: the directory has no .yaml or .yml files');
+
+  const loaded: LoadedDefinitions = { definitions: [], problems: [] };
+  const fileOfId = new Map<string, string>();
+  for (const file of files) {
+    const text = await readFile(file, 'utf8').catch((error: Error) => error);
+    if (text instanceof Error) {
+      loaded.problems.push({ file, line: 0, column: 0, message: `cannot read the file: ${text.message}` });
+      continue;
+    }
+    const { definition, problems, idPosition } = parseDefinitionWithIdPosition(text, file);
+    loaded.problems.push(...problems);
+    if (!definition) continue;
+    const firstFile = fileOfId.get(definition.id);
+    if (firstFile) {
+      loaded.problems.push({
+        file,
+        ...idPosition!,
+        message: `duplicate coworker id "${definition.id}": ${firstFile} already defines it`,
+        hint: 'each coworker needs its own id: rename one of them, or remove the copy',
+      });
+      continue;
+    }
+    fileOfId.set(definition.id, file);
+    loaded.definitions.push({ file, definition });
+  }
+  return loaded;
+}
+
+async function yamlFilesIn(directory: string): Promise<string[]> {
+  const entries = await readdir(directory, { withFileTypes: true });
+  return entries
+    .filter((entry) => !entry.isDirectory() && YAML_EXTENSIONS.has(extname(entry.name).toLowerCase()))
+    .map((entry) => entry.name)
+    .sort()
+    .map((name) => join(directory, name));
+}
+
+/** `file:line:column: message`, with the hint indented on the next line. */
+export function formatProblem(problem: DefinitionProblem): string {
+  const where = problem.line > 0 ? `${problem.file}:${problem.line}:${problem.column}` : problem.file;
+  return `${where}: ${problem.message}${problem.hint ? `\n  ${problem.hint}` : ''}`;
+}
+
+/** The error the runtime refuses to start with when any definition has a problem. */
+export function definitionsInvalidError(problems: readonly DefinitionProblem[]): CoworkersError {
+  const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
+  return new CoworkersError('DEFINITION_INVALID', `coworker definitions have ${count}:\n${problems.map(formatProblem).join('\n')}`, {
+    hint: 'fix each problem at the file:line:column shown, then start again',
+  });
+}
