@@ -1,0 +1,73 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createSqliteStore } from './sqlite.store.ts';
+import { coworkerDefinition, describeStoreContract } from './store.contract.ts';
+import type { Store } from './store.port.ts';
+
+function temporaryFolder(): { path: string; remove: () => void } {
+  const path = mkdtempSync(join(tmpdir(), 'coworkers-sqlite-'));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+describeStoreContract('sqlite file', async () => {
+  const folder = temporaryFolder();
+  const store = createSqliteStore({ path: join(folder.path, 'store.db') });
+  return {
+    store,
+    cleanup: async () => {
+      await store.close();
+      folder.remove();
+    },
+  };
+});
+
+describeStoreContract('sqlite :memory:', async () => {
+  const store = createSqliteStore({ path: ':memory:' });
+  return { store, cleanup: () => store.close() };
+});
+
+describe('sqlite store on a file', () => {
+  const status = { state: { status: 'idle', shift: 'offDuty' }, since: 1, backlog: 2 } as const;
+  const opened: Store[] = [];
+  let folder: ReturnType<typeof temporaryFolder>;
+
+  function open(path: string): Store {
+    const store = createSqliteStore({ path });
+    opened.push(store);
+    return store;
+  }
+
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((store) => store.close()));
+    folder.remove();
+  });
+
+  it('creates missing folders and keeps its data across close and reopen', async () => {
+    folder = temporaryFolder();
+    const path = join(folder.path, 'nested', 'deeper', 'store.db');
+    const first = open(path);
+    await first.registerCoworker(coworkerDefinition('ada'));
+    await first.saveSnapshot('ada', 0, { survives: ['a', 'restart'] }, status);
+    const written = await first.getCoworker('ada');
+    await first.close();
+
+    const reopened = open(path);
+    expect(await reopened.getCoworker('ada')).toStrictEqual(written);
+    expect(await reopened.saveSnapshot('ada', 1, { after: 'restart' }, status)).toBe(2);
+  });
+
+  it('lets a second store on the same file read while the first is open, and guards versions across both', async () => {
+    folder = temporaryFolder();
+    const path = join(folder.path, 'store.db');
+    const writer = open(path);
+    await writer.registerCoworker(coworkerDefinition('ada'));
+    const reader = open(path);
+
+    await writer.saveSnapshot('ada', 0, { from: 'writer' }, status);
+    expect((await reader.getCoworker('ada'))?.snapshot).toStrictEqual({ from: 'writer' });
+    await expect(reader.saveSnapshot('ada', 0, { from: 'reader' }, status)).rejects.toMatchObject({ code: 'VERSION_CONFLICT' });
+    expect((await reader.listCoworkers()).map((summary) => summary.id)).toStrictEqual(['ada']);
+  });
+});

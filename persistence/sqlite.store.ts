@@ -1,0 +1,135 @@
+// The embedded store: one SQLite file through the built-in node:sqlite, no server to install.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import type { CoworkerDefinition, CoworkerStatus } from '../protocol/index.ts';
+import { coworkerNotFound, versionConflict } from './store.errors.ts';
+import type { CoworkerRecord, CoworkerSummary, Store } from './store.port.ts';
+
+export interface SqliteStoreOptions {
+  /** Database file, created with its folder if missing; ':memory:' for a throwaway store. */
+  path: string;
+}
+
+/** How long a write waits for another connection's lock before SQLite gives up. */
+const BUSY_TIMEOUT_MS = 5_000;
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS coworkers (
+    id TEXT PRIMARY KEY,
+    definition TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    snapshot TEXT,
+    status TEXT,
+    updated_at INTEGER NOT NULL
+  ) STRICT`;
+
+interface CoworkerRow {
+  id: string;
+  definition: string;
+  version: number;
+  snapshot: string | null;
+  status: string | null;
+  updated_at: number;
+}
+
+interface SummaryRow {
+  id: string;
+  name: string;
+  role: string;
+  team: string;
+  manager_name: string;
+  manager_slack: string;
+  status: string | null;
+  updated_at: number;
+}
+
+const RECORD_COLUMNS = 'id, definition, version, snapshot, status, updated_at';
+
+export function createSqliteStore(options: SqliteStoreOptions): Store {
+  if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+  const db = new DatabaseSync(options.path, { timeout: BUSY_TIMEOUT_MS });
+  // WAL lets readers (a second process, the CLI) read while the runtime writes.
+  db.exec('PRAGMA journal_mode = WAL');
+  db.exec(SCHEMA);
+
+  const register = db.prepare(`
+    INSERT INTO coworkers (id, definition, version, snapshot, status, updated_at) VALUES (?, ?, 0, NULL, NULL, ?)
+    ON CONFLICT (id) DO UPDATE SET definition = excluded.definition, updated_at = excluded.updated_at`);
+  const selectOne = db.prepare(`SELECT ${RECORD_COLUMNS} FROM coworkers WHERE id = ?`);
+  const selectAll = db.prepare(`SELECT ${RECORD_COLUMNS} FROM coworkers ORDER BY id`);
+  // One JSON array parameter instead of a statement per list length.
+  const selectByIds = db.prepare(
+    `SELECT ${RECORD_COLUMNS} FROM coworkers WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`,
+  );
+  const compareAndSet = db.prepare(`
+    UPDATE coworkers SET snapshot = ?, status = ?, version = version + 1, updated_at = ?
+    WHERE id = ? AND version = ? RETURNING version`);
+  const selectVersion = db.prepare('SELECT version FROM coworkers WHERE id = ?');
+  const selectSummaries = db.prepare(`
+    SELECT id, definition ->> '$.name' AS name, definition ->> '$.role' AS role, definition ->> '$.team' AS team,
+      definition ->> '$.manager.name' AS manager_name, definition ->> '$.manager.slack' AS manager_slack,
+      status, updated_at
+    FROM coworkers ORDER BY id`);
+
+  return {
+    async registerCoworker(definition) {
+      register.run(definition.id, JSON.stringify(definition), Date.now());
+    },
+
+    async getCoworker(id) {
+      const row = selectOne.get(id) as CoworkerRow | undefined;
+      return row ? toRecord(row) : null;
+    },
+
+    async loadCoworkers(ids) {
+      const rows = ids ? selectByIds.all(JSON.stringify(ids)) : selectAll.all();
+      return (rows as unknown as CoworkerRow[]).map(toRecord);
+    },
+
+    async saveSnapshot(id, expectedVersion, snapshot, status) {
+      const saved = compareAndSet.get(JSON.stringify(snapshot), JSON.stringify(status), Date.now(), id, expectedVersion) as
+        | { version: number }
+        | undefined;
+      if (saved) return saved.version;
+      const current = selectVersion.get(id) as { version: number } | undefined;
+      if (!current) throw coworkerNotFound(id);
+      throw versionConflict(id, expectedVersion, current.version);
+    },
+
+    async listCoworkers() {
+      return (selectSummaries.all() as unknown as SummaryRow[]).map(toSummary);
+    },
+
+    async close() {
+      if (db.isOpen) db.close();
+    },
+  };
+}
+
+function toRecord(row: CoworkerRow): CoworkerRecord {
+  return {
+    id: row.id,
+    definition: JSON.parse(row.definition) as CoworkerDefinition,
+    version: row.version,
+    snapshot: row.snapshot === null ? null : JSON.parse(row.snapshot),
+    status: parseStatus(row.status),
+    updatedAt: row.updated_at,
+  };
+}
+
+function toSummary(row: SummaryRow): CoworkerSummary {
+  return {
+    id: row.id,
+    name: row.name,
+    role: row.role,
+    team: row.team,
+    manager: { name: row.manager_name, slack: row.manager_slack },
+    status: parseStatus(row.status),
+    updatedAt: row.updated_at,
+  };
+}
+
+function parseStatus(json: string | null): CoworkerStatus | null {
+  return json === null ? null : (JSON.parse(json) as CoworkerStatus);
+}
