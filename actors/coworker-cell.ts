@@ -14,6 +14,8 @@ import { retryWhileRetryable } from './retry.ts';
 import { isOnDuty, nextShiftChange } from './working-hours.ts';
 
 type Machine = typeof coworkerMachine;
+type StateChanged = Omit<Extract<CoworkerEvent, { type: 'state.changed' }>, 'v' | 'id' | 'coworkerId' | 'at'>;
+type PendingEvent = { body: CoworkerEmitted | StateChanged; at: number };
 
 /** What the store keeps per coworker: the actor snapshot and the events of the write that made it. */
 export interface StoredSnapshot {
@@ -41,9 +43,12 @@ export class CoworkerCell {
   /** The write under way, and the one queued behind it that will cover later changes. */
   private writing: Promise<void> | null = null;
   private queued: Promise<void> | null = null;
-  private emitted: CoworkerEmitted[] = [];
+  /** Events since the last write, in order: what the machine emitted, and each state change. */
+  private pending: PendingEvent[] = [];
+  /** The status last seen, to publish every state change even when writes coalesce. */
+  private observed: CoworkerStatus | null = null;
   private unpublished: CoworkerEvent[];
-  private saved: { snapshot: SnapshotFrom<Machine> | null; status: CoworkerStatus | null } = { snapshot: null, status: null };
+  private savedSnapshot: SnapshotFrom<Machine> | null = null;
   private cancelDeadline: (() => void) | null = null;
   private armedDeadline: number | null = null;
   private cancelShift: (() => void) | null = null;
@@ -57,10 +62,12 @@ export class CoworkerCell {
     this.actor = options.stored
       ? createActor(options.machine, { snapshot: options.stored.machine as never, input: this.input() })
       : createActor(options.machine, { input: this.input() });
-    this.actor.on('*', (event) => this.emitted.push(event));
+    this.actor.on('*', (event) => this.pending.push({ body: event, at: options.clock.now() }));
     this.actor.subscribe({
-      next: () => {
-        if (!this.stopped) this.persist().catch(() => {}); // flush() logs its failures
+      next: (snapshot) => {
+        if (this.stopped) return;
+        this.observe(statusOf(snapshot));
+        this.persist().catch(() => {}); // flush() logs its failures
       },
       error: (error) => options.logger.error({ err: error, coworker: this.id }, 'coworker actor failed; its last snapshot is kept'),
     });
@@ -73,7 +80,10 @@ export class CoworkerCell {
   /** Starts the actor, brings policy and shift up to date, and re-arms its timers. */
   async start(): Promise<void> {
     this.actor.start();
-    if (this.options.stored) this.saved = { snapshot: this.actor.getSnapshot(), status: statusOf(this.actor.getSnapshot()) };
+    if (this.options.stored) {
+      this.savedSnapshot = this.actor.getSnapshot();
+      this.observed = statusOf(this.savedSnapshot);
+    }
     const { definition, clock } = this.options;
     const policy = policyOf(definition);
     const context = this.actor.getSnapshot().context;
@@ -134,11 +144,11 @@ export class CoworkerCell {
   private async flush(): Promise<void> {
     if (this.stopped) return;
     const snapshot = this.actor.getSnapshot();
-    if (snapshot === this.saved.snapshot && this.emitted.length === 0 && this.unpublished.length === 0) return;
+    if (snapshot === this.savedSnapshot && this.pending.length === 0 && this.unpublished.length === 0) return;
     const { store, logger, clock } = this.options;
     const status = statusOf(snapshot);
     const version = this.version + 1;
-    const events = [...this.unpublished, ...this.toProtocolEvents(this.emitted.splice(0), status, version, clock.now())];
+    const events = [...this.unpublished, ...this.toProtocolEvents(this.pending.splice(0), version)];
     const stored: StoredSnapshot = { machine: this.actor.getPersistedSnapshot(), outbox: events };
     try {
       await retryWhileRetryable(() => store.saveSnapshot(this.id, this.version, stored, status), {
@@ -153,7 +163,7 @@ export class CoworkerCell {
       throw error;
     }
     this.version = version;
-    this.saved = { snapshot, status };
+    this.savedSnapshot = snapshot;
     this.unpublished = await this.publish(events);
     this.armDeadline();
   }
@@ -171,14 +181,16 @@ export class CoworkerCell {
     return [];
   }
 
-  private toProtocolEvents(emitted: CoworkerEmitted[], status: CoworkerStatus, version: number, at: number): CoworkerEvent[] {
-    const base = (index: number) => ({ v: PROTOCOL_VERSION, id: `${this.id}:${version}:${index}`, coworkerId: this.id, at });
-    const events: CoworkerEvent[] = emitted.map((event, index) => ({ ...base(index), ...event }) as CoworkerEvent);
-    const previous = this.saved.status;
-    if (!previous || JSON.stringify(previous.state) !== JSON.stringify(status.state) || previous.backlog !== status.backlog) {
-      events.push({ ...base(events.length), type: 'state.changed', status, ...(previous ? { previous: previous.state } : {}) });
-    }
-    return events;
+  /** Queues a state.changed event when the state or the backlog size moved. */
+  private observe(status: CoworkerStatus): void {
+    const previous = this.observed;
+    this.observed = status;
+    if (previous && JSON.stringify(previous.state) === JSON.stringify(status.state) && previous.backlog === status.backlog) return;
+    this.pending.push({ body: { type: 'state.changed', status, ...(previous ? { previous: previous.state } : {}) }, at: this.options.clock.now() });
+  }
+
+  private toProtocolEvents(pending: PendingEvent[], version: number): CoworkerEvent[] {
+    return pending.map(({ body, at }, index) => ({ v: PROTOCOL_VERSION, id: `${this.id}:${version}:${index}`, coworkerId: this.id, at, ...body }) as CoworkerEvent);
   }
 
   private armDeadline(): void {

@@ -1,0 +1,160 @@
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createMemoryBus, type Bus, type BusMessage } from '../messaging/index.ts';
+import { createSqliteStore, type Store } from '../persistence/index.ts';
+import { coworkerDefinitionSchema, CoworkersError, PROTOCOL_VERSION, subjects, type CoworkerDefinition, type CoworkerEvent } from '../protocol/index.ts';
+import { createFakeClock } from '../tests/fake-clock.ts';
+import { waitFor } from '../tests/helpers.ts';
+import { createCoworkerHost, type CoworkerHost, type TaskRunner } from './index.ts';
+
+const MONDAY_10_UTC = Date.UTC(2026, 10, 23, 10, 0);
+const HOUR = 3_600_000;
+const logger = pino({ level: 'silent' });
+
+function definition(id: string, overrides: Record<string, unknown> = {}): CoworkerDefinition {
+  return coworkerDefinitionSchema.parse({
+    id,
+    name: id,
+    role: 'Tester',
+    team: 'qa',
+    manager: { name: 'Mia', slack: 'UMIA', email: 'mia@example.com' },
+    timezone: 'UTC',
+    workingHours: { days: ['mon', 'tue', 'wed', 'thu', 'fri'], start: '09:00', end: '18:00' },
+    approval: { deadline: '1h', escalation: ['remind', 'reject'] },
+    ...overrides,
+  });
+}
+
+const scripted: TaskRunner = async ({ task, notes }) => {
+  if (task.text.startsWith('approve') && notes.length === 0) return { kind: 'approvalNeeded', approval: { id: `${task.id}.a`, summary: task.text } };
+  return { kind: 'done', summary: `finished ${task.text} after ${notes.length} notes` };
+};
+
+let counter = 0;
+function command(coworkerId: string, body: Record<string, unknown>) {
+  const id = `c${++counter}`;
+  return { v: PROTOCOL_VERSION, id, coworkerId, at: MONDAY_10_UTC, ...body };
+}
+function assign(coworkerId: string, text: string) {
+  const c = command(coworkerId, {});
+  return { ...c, type: 'task.assign', task: { id: c.id, text, source: 'person', requestedBy: 'UASKER', createdAt: MONDAY_10_UTC } };
+}
+
+const stops: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const stop of stops.splice(0).reverse()) await stop();
+});
+
+async function setup(options: { store?: Store; bus?: Bus; runTask?: TaskRunner; clock?: ReturnType<typeof createFakeClock>; definitions?: CoworkerDefinition[] } = {}) {
+  const store = options.store ?? createSqliteStore({ path: ':memory:' });
+  const bus = options.bus ?? createMemoryBus();
+  const clock = options.clock ?? createFakeClock(MONDAY_10_UTC);
+  const events: CoworkerEvent[] = [];
+  const subscription = await bus.subscribe(subjects.allEvents, (message: BusMessage) => events.push(message.data as CoworkerEvent));
+  const host: CoworkerHost = createCoworkerHost({
+    definitions: options.definitions ?? [definition('ada'), definition('bo')],
+    bus,
+    store,
+    clock,
+    logger,
+    runTask: options.runTask ?? scripted,
+  });
+  await host.start();
+  stops.push(async () => {
+    await subscription.stop();
+    await host.stop();
+  });
+  return { host, store, bus, clock, events };
+}
+
+describe('coworker host', () => {
+  it('starts every coworker on duty in its working hours and stores its status', async () => {
+    const { host, store } = await setup();
+    expect(host.size).toBe(2);
+    const listed = await store.listCoworkers();
+    expect(listed.map((c) => [c.id, c.status?.state])).toEqual([
+      ['ada', { status: 'idle', shift: 'onDuty' }],
+      ['bo', { status: 'idle', shift: 'onDuty' }],
+    ]);
+  });
+
+  it('runs an assigned task, reports to the asker, and stores every step', async () => {
+    const { bus, store, events } = await setup();
+    await bus.publish(subjects.command('ada'), assign('ada', 'tidy the CRM'), { msgId: 'm1' });
+    await waitFor(async () => events.some((e) => e.type === 'message'), 'the report');
+    const report = events.find((e) => e.type === 'message');
+    expect(report).toMatchObject({ coworkerId: 'ada', to: { kind: 'user', id: 'UASKER' }, text: 'finished tidy the CRM after 0 notes' });
+    const states = events.filter((e) => e.type === 'state.changed' && e.coworkerId === 'ada').map((e) => e.type === 'state.changed' && e.status.state.status);
+    expect(states).toContain('working');
+    expect(states.at(-1)).toBe('idle');
+    expect((await store.getCoworker('ada'))?.status?.state.status).toBe('idle');
+    expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
+  });
+
+  it('waits for approval across a restart, escalates on the persisted deadline, and decides once', async () => {
+    const store = createSqliteStore({ path: ':memory:' });
+    const bus = createMemoryBus();
+    const clock = createFakeClock(MONDAY_10_UTC);
+    const first = await setup({ store, bus, clock });
+    await bus.publish(subjects.command('ada'), assign('ada', 'approve the refund'), { msgId: 'm1' });
+    await waitFor(async () => first.host.status('ada')?.state.status === 'awaitingApproval', 'awaitingApproval');
+    await first.host.stop();
+
+    // A new host on the same store: same state; the deadline is re-armed from the snapshot.
+    const runs: string[] = [];
+    const second = await setup({ store, bus, clock, runTask: async (context) => (runs.push(context.task.text), scripted(context)) });
+    expect(second.host.status('ada')).toMatchObject({ state: { status: 'awaitingApproval' }, deadline: MONDAY_10_UTC + HOUR });
+    expect(runs).toEqual([]);
+    clock.advance(HOUR);
+    await waitFor(async () => second.events.some((e) => e.type === 'message' && e.text.startsWith('Reminder')), 'the reminder');
+
+    const approvalId = (await store.getCoworker('ada'))!.status!.currentTaskId + '.a';
+    const decide = command('ada', { type: 'approval.decide', approvalId, decision: 'approved', by: 'UMIA' });
+    await bus.publish(subjects.command('ada'), decide, { msgId: decide.id });
+    await bus.publish(subjects.command('ada'), { ...decide, id: 'replay' }, { msgId: 'replay' });
+    await waitFor(async () => second.host.status('ada')?.state.status === 'idle', 'idle after the decision');
+    await waitFor(async () => second.events.some((e) => e.type === 'decision.refused'), 'the replay refused');
+    expect(runs).toEqual(['approve the refund']);
+    expect(second.events.filter((e) => e.type === 'message' && e.text.includes('after 1 notes'))).toHaveLength(1);
+  });
+
+  it('keeps a snapshot in memory while the store is away, and acknowledges only once it is stored', async () => {
+    const real = createSqliteStore({ path: ':memory:' });
+    let failures = 0;
+    const flaky: Store = {
+      ...real,
+      saveSnapshot: async (...args) => {
+        if (failures > 0) {
+          failures--;
+          throw new CoworkersError('STORE_UNAVAILABLE', 'store away', { retryable: true });
+        }
+        return real.saveSnapshot(...args);
+      },
+    };
+    const { bus, host } = await setup({ store: flaky, runTask: () => new Promise(() => {}) });
+    failures = 3;
+    await bus.publish(subjects.command('bo'), assign('bo', 'slow job'), { msgId: 'm1' });
+    await waitFor(async () => (await real.getCoworker('bo'))?.status?.state.status === 'working', 'the snapshot stored after retries', 10_000);
+    expect(failures).toBe(0);
+    expect(host.status('bo')?.currentTaskId).toBeDefined();
+  });
+
+  it('drops a malformed command with a log line and goes on with the next', async () => {
+    const { bus, events } = await setup();
+    await bus.publish(subjects.command('ada'), { nonsense: true }, { msgId: 'bad' });
+    await bus.publish(subjects.command('ada'), assign('ada', 'still works'), { msgId: 'good' });
+    await waitFor(async () => events.some((e) => e.type === 'message' && e.text.includes('still works')), 'the next command');
+  });
+
+  it('stops writing a coworker that another host wrote (version conflict)', async () => {
+    const store = createSqliteStore({ path: ':memory:' });
+    const one = await setup({ store, runTask: () => new Promise(() => {}) });
+    const two = await setup({ store, runTask: () => new Promise(() => {}) });
+    await two.bus.publish(subjects.command('ada'), assign('ada', 'from two'), { msgId: 'm2' });
+    await waitFor(async () => (await store.getCoworker('ada'))?.status?.state.status === 'working', 'two writes');
+    const version = (await store.getCoworker('ada'))!.version;
+    await one.bus.publish(subjects.command('ada'), assign('ada', 'from one'), { msgId: 'm1' });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await store.getCoworker('ada'))!.version).toBe(version);
+  });
+});

@@ -1,0 +1,51 @@
+// `npm run bench`: every figure below is measured in this one run, on this machine, against
+// the real servers at NATS_URL and MONGODB_URI (scripts/with-servers.ts starts them).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { connect } from '@nats-io/transport-node';
+import { MongoClient } from 'mongodb';
+import { createMongoStore, createSqliteStore } from '../persistence/index.ts';
+import { heapPerIdleCoworker } from './heap.bench.ts';
+import { restoreTime } from './restore.bench.ts';
+import { commandRate } from './throughput.bench.ts';
+
+const COWORKERS = Number(process.env.BENCH_COWORKERS ?? 10_000);
+const COMMANDS = Number(process.env.BENCH_COMMANDS ?? 5_000);
+const natsUrl = process.env.NATS_URL;
+const mongoUri = process.env.MONGODB_URI;
+if (!natsUrl || !mongoUri) throw new Error('NATS_URL and MONGODB_URI must be set: run "npm run bench", which starts the servers');
+if (!globalThis.gc) throw new Error('run with --expose-gc (npm run bench does)');
+
+const line = (label: string, value: string, target: string) => console.log(`${label.padEnd(58)} ${value.padStart(14)}   ${target}`);
+const suffix = randomBytes(4).toString('hex');
+console.log(`coworkers benchmarks: ${COWORKERS} coworkers, ${COMMANDS} commands, Node ${process.version}\n`);
+
+const heap = await heapPerIdleCoworker(COWORKERS);
+line('heap per idle coworker (actor and host state)', `${(heap.perCoworker / 1024).toFixed(2)} KB`, 'target <= 10 KB');
+line('  plus its parsed definition', `${(heap.definitionEach / 1024).toFixed(2)} KB`, '');
+
+const dir = mkdtempSync(join(tmpdir(), 'coworkers-bench-'));
+const sqlite = createSqliteStore({ path: join(dir, 'bench.db') });
+const sqliteRestore = await restoreTime(sqlite, COWORKERS);
+await sqlite.close();
+rmSync(dir, { recursive: true, force: true });
+line(`restore ${COWORKERS} coworkers from SQLite`, `${(sqliteRestore.restoreMs / 1000).toFixed(2)} s`, `target <= 2 s (first start: ${(sqliteRestore.seededMs / 1000).toFixed(1)} s)`);
+
+const mongo = await new MongoClient(mongoUri).connect();
+const restoreDb = mongo.db(`bench_restore_${suffix}`);
+const mongoRestore = await restoreTime(createMongoStore({ db: restoreDb }), COWORKERS);
+await restoreDb.dropDatabase();
+line(`restore ${COWORKERS} coworkers from MongoDB wire (FerretDB)`, `${(mongoRestore.restoreMs / 1000).toFixed(2)} s`, `target <= 2 s (first start: ${(mongoRestore.seededMs / 1000).toFixed(1)} s)`);
+
+const connection = await connect({ servers: natsUrl });
+const throughputDb = mongo.db(`bench_throughput_${suffix}`);
+const { rate, raw } = await commandRate({ connection, db: throughputDb, prefix: `bench_${suffix}.v1`, coworkers: 100, commands: COMMANDS, window: 500 });
+await throughputDb.dropDatabase();
+line('commands/s, whole path (JetStream, transition, snapshot, event)', rate.toFixed(0), '');
+line('JetStream publish-with-ack/s, same server, same window', raw.toFixed(0), '');
+line('ratio', (rate / raw).toFixed(2), 'target >= 0.5');
+
+await connection.close();
+await mongo.close();

@@ -1,0 +1,61 @@
+// Commands per second through the whole distributed path (JetStream in, transition, snapshot
+// in MongoDB, event out on JetStream), next to the raw JetStream publish-with-ack rate.
+import type { Db } from 'mongodb';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { randomUUID } from 'node:crypto';
+import { createCoworkerHost } from '../actors/index.ts';
+import { createNatsBus, type Bus } from '../messaging/index.ts';
+import { createMongoStore } from '../persistence/index.ts';
+import { PROTOCOL_VERSION, subjects, type CoworkerEvent } from '../protocol/index.ts';
+import { idleRunner, manyDefinitions, quietLogger, saturdayClock } from './fixtures.ts';
+
+/** Publishes `count` messages with at most `window` awaiting their acks. */
+async function publishWindowed(count: number, window: number, publish: (index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < count) await publish(next++);
+  };
+  await Promise.all(Array.from({ length: window }, lane));
+}
+
+export async function rawPublishRate(bus: Bus, count: number, window: number): Promise<number> {
+  const start = performance.now();
+  await publishWindowed(count, window, (index) => bus.publish('evt.raw.bench', { index }, { msgId: randomUUID() }));
+  return count / ((performance.now() - start) / 1000);
+}
+
+export async function commandRate(options: { connection: NatsConnection; db: Db; prefix: string; coworkers: number; commands: number; window: number }) {
+  const bus = await createNatsBus({ connection: options.connection, prefix: options.prefix, logger: quietLogger });
+  const store = createMongoStore({ db: options.db });
+  const definitions = manyDefinitions(options.coworkers);
+  const host = createCoworkerHost({ definitions, bus, store, runTask: idleRunner, logger: quietLogger, clock: saturdayClock(), concurrency: 256 });
+  await host.start();
+
+  // Done when the events out say every command is in a backlog.
+  const backlogs = new Map<string, number>();
+  let queued = 0;
+  let finished: () => void;
+  const allOut = new Promise<void>((resolve) => (finished = resolve));
+  const events = await bus.subscribe(subjects.allEvents, (message) => {
+    const event = message.data as CoworkerEvent;
+    if (event.type !== 'state.changed') return;
+    queued += event.status.backlog - (backlogs.get(event.coworkerId) ?? 0);
+    backlogs.set(event.coworkerId, event.status.backlog);
+    if (queued >= options.commands) finished();
+  });
+
+  const start = performance.now();
+  await publishWindowed(options.commands, options.window, async (index) => {
+    const coworkerId = definitions[index % definitions.length]!.id;
+    const id = randomUUID();
+    const command = { v: PROTOCOL_VERSION, id, coworkerId, at: Date.now(), type: 'task.assign', task: { id, text: `task ${index}`, source: 'person', requestedBy: 'UBENCH', createdAt: Date.now() } };
+    await bus.publish(subjects.command(coworkerId), command, { msgId: id });
+  });
+  await allOut;
+  const rate = options.commands / ((performance.now() - start) / 1000);
+  const raw = await rawPublishRate(bus, options.commands, options.window);
+  await events.stop();
+  await host.stop();
+  await bus.close();
+  return { rate, raw };
+}

@@ -1,0 +1,37 @@
+// Environment configuration, parsed once at start-up. Only entry points read process.env.
+import { z } from 'zod';
+import { CoworkersError } from '../protocol/index.ts';
+
+const configSchema = z.object({
+  NATS_URL: z.string().url({ message: 'NATS_URL must be a URL such as nats://127.0.0.1:4222' }).optional(),
+  MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, { message: 'MONGODB_URI must start with mongodb:// or mongodb+srv://' }).optional(),
+  MONGODB_DB: z.string().min(1).default('coworkers'),
+  COWORKERS_SUBJECT_PREFIX: z.string().min(1).optional(),
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  OPENAI_BASE_URL: z.string().url({ message: 'OPENAI_BASE_URL must be a URL such as http://localhost:11434/v1' }).optional(),
+  COWORKERS_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = z.output<typeof configSchema>;
+
+export function readConfig(env: NodeJS.ProcessEnv): Config {
+  const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const parsed = configSchema.safeParse(set);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('\n');
+    throw new CoworkersError('COMMAND_INVALID', `The environment is not valid:\n${problems}`);
+  }
+  return parsed.data;
+}
+
+/** Distributed mode needs both servers; name the one that is missing. */
+export function distributedUrls(config: Config): { natsUrl: string; mongoUri: string } {
+  if (!config.NATS_URL || !config.MONGODB_URI) {
+    const missing = [!config.NATS_URL && 'NATS_URL', !config.MONGODB_URI && 'MONGODB_URI'].filter(Boolean).join(' and ');
+    throw new CoworkersError('COMMAND_INVALID', `${missing} must be set for the distributed mode.`, {
+      hint: 'e.g. NATS_URL=nats://127.0.0.1:4222 MONGODB_URI=mongodb://127.0.0.1:27017/ (docker compose up -d nats mongo starts both).',
+    });
+  }
+  return { natsUrl: config.NATS_URL, mongoUri: config.MONGODB_URI };
+}

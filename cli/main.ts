@@ -1,0 +1,167 @@
+// The `coworkers` command. Entry point: the only place that reads the environment, builds the
+// root logger and the chat model, and turns errors into messages and exit codes.
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { pino, type Logger } from 'pino';
+import { ChatOpenAI } from '@langchain/openai';
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import { ScriptedChatModel, createModelRunner } from '../actors/index.ts';
+import { formatProblem, loadDefinitions } from '../definitions/index.ts';
+import { assignTask, createControlClient, listCoworkers } from '../gateway/index.ts';
+import { createNatsBus } from '../messaging/index.ts';
+import { createMongoStore, type CoworkerSummary } from '../persistence/index.ts';
+import { CoworkersError, isCoworkersError } from '../protocol/index.ts';
+import { distributedUrls, readConfig, type Config } from './config.ts';
+import { connectMongo, connectNats } from './connections.ts';
+import { embeddedPaths, startDistributed, startEmbedded, type Runtime } from './runtime.ts';
+import { formatCoworkerTable } from './format.ts';
+
+const USAGE = `Usage: coworkers <command> [options]
+
+Commands:
+  up [--dir coworkers] [--data .coworkers]   run every coworker in one process (embedded mode)
+  runtime [--dir coworkers]                  run the coworkers on NATS_URL and MONGODB_URI (distributed mode)
+  validate <file|dir>                        check coworker definitions; prints file:line:column: problem
+  list [--json] [--data .coworkers]          show coworkers: team, manager, state, backlog
+  send <coworker> <text> [--as <user>]       give a coworker a task
+
+list and send talk to the "coworkers up" running in this folder, or to the distributed
+deployment when NATS_URL and MONGODB_URI are set.`;
+
+function createLogger(config: Config): Logger {
+  // Logs go to stderr so that stdout stays clean for --json output.
+  return pino({ level: config.LOG_LEVEL, redact: ['*.apiKey', '*.password', '*.token', 'OPENAI_API_KEY'] }, pino.destination(2));
+}
+
+function createChatModel(config: Config, logger: Logger): BaseChatModel {
+  if (!config.OPENAI_API_KEY && !config.OPENAI_BASE_URL) {
+    logger.warn('no OPENAI_API_KEY or OPENAI_BASE_URL: coworkers answer with a scripted model, labelled as such');
+    return new ScriptedChatModel({});
+  }
+  return new ChatOpenAI({
+    model: config.COWORKERS_MODEL,
+    apiKey: config.OPENAI_API_KEY ?? 'not-needed',
+    ...(config.OPENAI_BASE_URL ? { configuration: { baseURL: config.OPENAI_BASE_URL } } : {}),
+  });
+}
+
+function runUntilSignal(runtime: Runtime, logger: Logger): Promise<void> {
+  return new Promise((done) => {
+    const shutdown = async (signal: string) => {
+      logger.info({ signal }, 'stopping');
+      await runtime.close();
+      done();
+    };
+    process.once('SIGINT', () => void shutdown('SIGINT'));
+    process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  });
+}
+
+async function withDistributed<T>(config: Config, logger: Logger, work: (deps: Parameters<typeof assignTask>[0]) => Promise<T>): Promise<T> {
+  const { natsUrl, mongoUri } = distributedUrls(config);
+  const mongo = await connectMongo(mongoUri);
+  const connection = await connectNats(natsUrl, logger).catch(async (error: unknown) => {
+    await mongo.close();
+    throw error;
+  });
+  try {
+    const bus = await createNatsBus({ connection, logger, ...(config.COWORKERS_SUBJECT_PREFIX ? { prefix: config.COWORKERS_SUBJECT_PREFIX } : {}) });
+    return await work({ bus, store: createMongoStore({ db: mongo.db(config.MONGODB_DB) }), now: Date.now });
+  } finally {
+    await connection.close();
+    await mongo.close();
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      dir: { type: 'string', default: 'coworkers' },
+      data: { type: 'string', default: '.coworkers' },
+      json: { type: 'boolean', default: false },
+      as: { type: 'string', default: `cli:${process.env.USER ?? 'user'}` },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [command, ...args] = positionals;
+  if (!command || values.help) {
+    console.log(USAGE);
+    return command || values.help ? 0 : 2;
+  }
+  const config = readConfig(process.env);
+  const logger = createLogger(config);
+  const distributed = Boolean(config.NATS_URL || config.MONGODB_URI);
+  const socket = embeddedPaths(resolve(values.data)).socket;
+
+  switch (command) {
+    case 'up': {
+      const runTask = createModelRunner({ model: createChatModel(config, logger) });
+      const runtime = await startEmbedded({ dir: resolve(values.dir), dataDir: resolve(values.data), runTask, logger });
+      console.log(`coworkers up: ${runtime.definitions.length} coworkers from ${values.dir}, data in ${values.data}/`);
+      console.log(formatCoworkerTable(await listCoworkers(runtime.store)));
+      console.log('\nIn another terminal: npx coworkers list | npx coworkers send <coworker> "<task>". Ctrl-C stops.');
+      await runUntilSignal(runtime, logger);
+      return 0;
+    }
+    case 'runtime': {
+      const { natsUrl, mongoUri } = distributedUrls(config);
+      const runTask = createModelRunner({ model: createChatModel(config, logger) });
+      const runtime = await startDistributed({
+        dir: resolve(values.dir),
+        natsUrl,
+        mongoUri,
+        dbName: config.MONGODB_DB,
+        runTask,
+        logger,
+        ...(config.COWORKERS_SUBJECT_PREFIX ? { subjectPrefix: config.COWORKERS_SUBJECT_PREFIX } : {}),
+      });
+      await runUntilSignal(runtime, logger);
+      return 0;
+    }
+    case 'validate': {
+      const target = args[0];
+      if (!target) throw new CoworkersError('COMMAND_INVALID', 'validate needs a file or a folder.', { hint: 'e.g. coworkers validate examples/' });
+      const { definitions, problems } = await loadDefinitions(resolve(target));
+      for (const problem of problems) console.error(formatProblem(problem));
+      if (problems.length > 0) {
+        console.error(`\n${problems.length} problem${problems.length === 1 ? '' : 's'} found.`);
+        return 1;
+      }
+      console.log(`${definitions.length} coworker definition${definitions.length === 1 ? '' : 's'} valid: ${definitions.map((d) => d.definition.id).join(', ')}`);
+      return 0;
+    }
+    case 'list': {
+      const coworkers: CoworkerSummary[] = distributed
+        ? await withDistributed(config, logger, (deps) => listCoworkers(deps.store))
+        : await createControlClient(socket).listCoworkers();
+      console.log(values.json ? JSON.stringify(coworkers, null, 2) : formatCoworkerTable(coworkers));
+      return 0;
+    }
+    case 'send': {
+      const [coworkerId, ...words] = args;
+      if (!coworkerId || words.length === 0) throw new CoworkersError('COMMAND_INVALID', 'send needs a coworker and a task.', { hint: 'e.g. coworkers send ava "Pull last week\'s ad spend"' });
+      const text = words.join(' ');
+      const sent = distributed
+        ? await withDistributed(config, logger, (deps) => assignTask(deps, { coworkerId, text, requestedBy: values.as }))
+        : await createControlClient(socket).assignTask(coworkerId, text, values.as);
+      console.log(values.json ? JSON.stringify(sent) : `Task ${sent.id} queued for ${coworkerId}.`);
+      return 0;
+    }
+    default:
+      throw new CoworkersError('COMMAND_INVALID', `Unknown command "${command}".`, { hint: 'Run "coworkers --help" for the list of commands.' });
+  }
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  if (isCoworkersError(error)) {
+    console.error(`error: ${error.message}${error.hint ? `\nhint: ${error.hint}` : ''}`);
+  } else {
+    console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+    if (process.env.DEBUG) console.error(error);
+  }
+  process.exitCode = 1;
+}

@@ -1,0 +1,41 @@
+// What people can ask of coworkers, whichever way they reach the runtime (CLI, control socket,
+// later Slack and the console): the same validation, the same command on the bus.
+import { randomUUID } from 'node:crypto';
+import type { Bus } from '../messaging/index.ts';
+import type { CoworkerSummary, Store } from '../persistence/index.ts';
+import { CoworkersError, PROTOCOL_VERSION, commandSchema, subjects, type Command } from '../protocol/index.ts';
+
+export interface AssignTaskRequest {
+  coworkerId: string;
+  text: string;
+  requestedBy: string;
+}
+
+export async function listCoworkers(store: Store): Promise<CoworkerSummary[]> {
+  const coworkers = await store.listCoworkers();
+  return coworkers.sort((a, b) => a.team.localeCompare(b.team) || a.id.localeCompare(b.id));
+}
+
+/** Queues a task for a coworker; resolves with the command once the bus has stored it. */
+export async function assignTask(deps: { bus: Bus; store: Store; now: () => number }, request: AssignTaskRequest): Promise<Command> {
+  const coworker = await deps.store.getCoworker(request.coworkerId);
+  if (!coworker) {
+    const known = (await deps.store.listCoworkers()).map((c) => c.id).join(', ') || 'none';
+    throw new CoworkersError('COWORKER_NOT_FOUND', `There is no coworker "${request.coworkerId}".`, { hint: `Known coworkers: ${known}.` });
+  }
+  const id = randomUUID();
+  const at = deps.now();
+  const parsed = commandSchema.safeParse({
+    v: PROTOCOL_VERSION,
+    id,
+    coworkerId: request.coworkerId,
+    at,
+    type: 'task.assign',
+    task: { id, text: request.text, source: 'person', requestedBy: request.requestedBy, createdAt: at },
+  });
+  if (!parsed.success) {
+    throw new CoworkersError('COMMAND_INVALID', `The task is not valid: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`);
+  }
+  await deps.bus.publish(subjects.command(request.coworkerId), parsed.data, { msgId: id });
+  return parsed.data;
+}

@@ -1,0 +1,3 @@
+export { assignTask, listCoworkers, type AssignTaskRequest } from './coworker-commands.ts';
+export { startControlServer, type ControlServerOptions } from './control-server.ts';
+export { createControlClient } from './control-client.ts';
