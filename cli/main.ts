@@ -14,6 +14,7 @@ import { CoworkersError, isCoworkersError } from '../protocol/index.ts';
 import { distributedUrls, readConfig, type Config } from './config.ts';
 import { connectMongo, connectNats } from './connections.ts';
 import { embeddedPaths, startDistributed, startEmbedded, type Runtime } from './runtime.ts';
+import { printEvents } from './event-printer.ts';
 import { formatCoworkerTable } from './format.ts';
 
 const USAGE = `Usage: coworkers <command> [options]
@@ -29,8 +30,10 @@ list and send talk to the "coworkers up" running in this folder, or to the distr
 deployment when NATS_URL and MONGODB_URI are set.`;
 
 function createLogger(config: Config): Logger {
-  // Logs go to stderr so that stdout stays clean for --json output.
-  return pino({ level: config.LOG_LEVEL, redact: ['*.apiKey', '*.password', '*.token', 'OPENAI_API_KEY'] }, pino.destination(2));
+  const options = { level: config.LOG_LEVEL, redact: ['*.apiKey', '*.password', '*.token', 'OPENAI_API_KEY'] };
+  // Logs go to stderr so that stdout stays clean for --json output; readable when a person watches.
+  if (process.stderr.isTTY) return pino({ ...options, transport: { target: 'pino-pretty', options: { destination: 2, ignore: 'pid,hostname' } } });
+  return pino(options, pino.destination(2));
 }
 
 function createChatModel(config: Config, logger: Logger): BaseChatModel {
@@ -101,7 +104,8 @@ async function main(argv: string[]): Promise<number> {
       const runtime = await startEmbedded({ dir: resolve(values.dir), dataDir: resolve(values.data), runTask, logger });
       console.log(`coworkers up: ${runtime.definitions.length} coworkers from ${values.dir}, data in ${values.data}/`);
       console.log(formatCoworkerTable(await listCoworkers(runtime.store)));
-      console.log('\nIn another terminal: npx coworkers list | npx coworkers send <coworker> "<task>". Ctrl-C stops.');
+      console.log('\nIn another terminal: npx coworkers list | npx coworkers send <coworker> "<task>". Ctrl-C stops.\n');
+      await printEvents(runtime.bus, (line) => console.log(line));
       await runUntilSignal(runtime, logger);
       return 0;
     }

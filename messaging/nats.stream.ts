@@ -1,0 +1,72 @@
+// The JetStream topology behind one prefix: a stream holding `<prefix>.cmd.>` and `<prefix>.evt.>`,
+// and one durable pull consumer per consumer name.
+import { nanos } from '@nats-io/transport-node';
+import {
+  AckPolicy,
+  JetStreamApiError,
+  RetentionPolicy,
+  StorageType,
+  type ConsumerUpdateConfig,
+  type JetStreamManager,
+  type StreamUpdateConfig,
+} from '@nats-io/jetstream';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const STREAM_MAX_AGE_MS = 7 * DAY_MS;
+export const DEDUPLICATION_WINDOW_MS = 2 * 60 * 1000;
+
+/**
+ * Redelivery after an ack timeout (a process that died or hung mid-handler), per delivery:
+ * the first entry is also the ack wait, so a silent consumer gets a message back after 30 s.
+ */
+const ACK_TIMEOUT_BACKOFF_MS = [30_000, 60_000, 5 * 60_000, 15 * 60_000];
+export const ACK_WAIT_MS = ACK_TIMEOUT_BACKOFF_MS[0] ?? 30_000;
+
+// JetStream API error codes this module reacts to.
+const STREAM_NAME_IN_USE = 10058;
+const CONSUMER_ALREADY_EXISTS = 10148;
+
+/** 'coworkers.v1' → 'COWORKERS_V1' (stream names cannot contain dots). */
+export function streamNameFor(prefix: string): string {
+  return prefix.toUpperCase().replace(/[^A-Z0-9_-]/g, '_');
+}
+
+function hasCode(error: unknown, code: number): boolean {
+  return error instanceof JetStreamApiError && error.code === code;
+}
+
+/** Creates the prefix's stream, or brings an existing one to the current config. */
+export async function ensureStream(jsm: JetStreamManager, prefix: string): Promise<string> {
+  const name = streamNameFor(prefix);
+  const updatable: Partial<StreamUpdateConfig> = {
+    subjects: [`${prefix}.cmd.>`, `${prefix}.evt.>`],
+    max_age: nanos(STREAM_MAX_AGE_MS),
+    duplicate_window: nanos(DEDUPLICATION_WINDOW_MS),
+  };
+  try {
+    await jsm.streams.add({ name, retention: RetentionPolicy.Limits, storage: StorageType.File, ...updatable });
+  } catch (error) {
+    if (!hasCode(error, STREAM_NAME_IN_USE)) throw error;
+    await jsm.streams.update(name, updatable);
+  }
+  return name;
+}
+
+/** Creates the durable pull consumer, or updates it when its config changed (e.g. a new filter). */
+export async function ensureDurableConsumer(
+  jsm: JetStreamManager,
+  options: { stream: string; durable: string; filterSubject: string },
+): Promise<void> {
+  const updatable: Partial<ConsumerUpdateConfig> = {
+    filter_subject: options.filterSubject,
+    ack_wait: nanos(ACK_WAIT_MS),
+    max_deliver: -1,
+    backoff: ACK_TIMEOUT_BACKOFF_MS.map((ms) => nanos(ms)),
+  };
+  try {
+    await jsm.consumers.add(options.stream, { durable_name: options.durable, ack_policy: AckPolicy.Explicit, ...updatable });
+  } catch (error) {
+    if (!hasCode(error, CONSUMER_ALREADY_EXISTS)) throw error;
+    await jsm.consumers.update(options.stream, options.durable, updatable);
+  }
+}
