@@ -11,7 +11,7 @@ import { CoworkersError, PROTOCOL_VERSION, isCoworkersError, subjects, type Cowo
 import type { Clock } from './clock.ts';
 import { policyOf } from './policy.ts';
 import { retryWhileRetryable } from './retry.ts';
-import { isOnDuty, nextShiftChange } from './working-hours.ts';
+import { shiftAt } from './working-hours.ts';
 
 type Machine = typeof coworkerMachine;
 type StateChanged = Omit<Extract<CoworkerEvent, { type: 'state.changed' }>, 'v' | 'id' | 'coworkerId' | 'at'>;
@@ -132,10 +132,9 @@ export class CoworkerCell {
   private async syncShift(): Promise<void> {
     const { definition, clock } = this.options;
     const now = clock.now();
-    const onDuty = isOnDuty(definition.workingHours, definition.timezone, now);
+    const { onDuty, next } = shiftAt(definition.workingHours, definition.timezone, now);
     const shift = (this.actor.getSnapshot().value as { shift: string }).shift;
     if ((shift === 'onDuty') !== onDuty && !this.stopped) await this.apply({ type: onDuty ? 'shift.start' : 'shift.end', at: now });
-    const next = nextShiftChange(definition.workingHours, definition.timezone, now);
     if (next !== null && !this.stopped) this.cancelShift = clock.schedule(next, () => void this.syncShift().catch(() => {}));
   }
 

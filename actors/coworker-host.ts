@@ -8,7 +8,10 @@ import { coworkerMachine, type CoworkerEvent as MachineEvent, type RunInput, typ
 import { commandSchema, subjects, type Command, type CoworkerDefinition, type CoworkerStatus } from '../protocol/index.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { CoworkerCell, type StoredSnapshot } from './coworker-cell.ts';
+import { retryWhileRetryable } from './retry.ts';
 import type { TaskRunner } from './task-runner.ts';
+
+const START_BATCH = 64;
 
 export interface CoworkerHostOptions {
   definitions: CoworkerDefinition[];
@@ -72,11 +75,15 @@ export function createCoworkerHost(options: CoworkerHostOptions): CoworkerHost {
     await cell.apply(toMachineEvent(parsed.data));
   }
 
+  const withRetry = <T>(operation: () => Promise<T>) =>
+    retryWhileRetryable(operation, { onRetry: (error, attempt, delayMs) => logger.warn({ err: error, attempt, delayMs }, 'store unavailable at start-up, retrying') });
+
   async function registerChanged(): Promise<Map<string, { version: number; snapshot: unknown }>> {
-    const records = await store.loadCoworkers([...definitions.keys()]);
-    const byId = new Map(records.map((record) => [record.id, record]));
+    // One query for everything: cheaper than a 10,000-id $in on MongoDB-compatible servers.
+    const records = await withRetry(() => store.loadCoworkers());
+    const byId = new Map(records.filter((record) => definitions.has(record.id)).map((record) => [record.id, record]));
     const changed = [...definitions.values()].filter((definition) => JSON.stringify(byId.get(definition.id)?.definition) !== JSON.stringify(definition));
-    for (const definition of changed) await store.registerCoworker(definition);
+    if (changed.length > 0) await withRetry(() => store.registerCoworkers(changed));
     return new Map([...definitions.keys()].map((id) => [id, { version: byId.get(id)?.version ?? 0, snapshot: byId.get(id)?.snapshot ?? null }]));
   }
 
@@ -100,7 +107,9 @@ export function createCoworkerHost(options: CoworkerHostOptions): CoworkerHost {
         });
         cells.set(id, cell);
       }
-      await Promise.all([...cells.values()].map((cell) => cell.start()));
+      // In batches: thousands of first writes at once only queue up in the driver and the server.
+      const all = [...cells.values()];
+      for (let index = 0; index < all.length; index += START_BATCH) await Promise.all(all.slice(index, index + START_BATCH).map((cell) => cell.start()));
       subscription = await bus.consume(subjects.allCommands, handleCommand, {
         durable: options.consumerName ?? 'runtime',
         concurrency: options.concurrency ?? 64,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isOnDuty, nextShiftChange } from './working-hours.ts';
+import { isOnDuty, nextShiftChange, shiftAt } from './working-hours.ts';
 
 const weekdays = { days: ['mon', 'tue', 'wed', 'thu', 'fri'] as const, start: '09:00', end: '18:00' };
 const hours = { ...weekdays, days: [...weekdays.days] } as { days: Array<'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun'>; start: string; end: string };
@@ -43,5 +43,15 @@ describe('working hours', () => {
     expect(nextShiftChange(hours, 'Europe/Berlin', Date.UTC(2026, 2, 27, 18, 0))).toBe(Date.UTC(2026, 2, 30, 7, 0));
     expect(isOnDuty(hours, 'Europe/Berlin', Date.UTC(2026, 2, 30, 7, 0))).toBe(true);
     expect(isOnDuty(hours, 'Europe/Berlin', Date.UTC(2026, 2, 30, 6, 59))).toBe(false);
+  });
+});
+
+describe('shiftAt', () => {
+  it('answers like isOnDuty and nextShiftChange, also after the cached change has passed', () => {
+    const friday = Date.UTC(2026, 10, 27, 17, 0);
+    expect(shiftAt(hours, 'UTC', friday)).toMatchObject({ onDuty: true, next: Date.UTC(2026, 10, 27, 18, 0) });
+    expect(shiftAt(hours, 'UTC', friday + 30 * 60_000)).toMatchObject({ onDuty: true, next: Date.UTC(2026, 10, 27, 18, 0) });
+    expect(shiftAt(hours, 'UTC', Date.UTC(2026, 10, 27, 18, 0))).toMatchObject({ onDuty: false, next: Date.UTC(2026, 10, 30, 9, 0) });
+    expect(shiftAt(hours, 'UTC', friday)).toMatchObject({ onDuty: true }); // earlier than the cached window
   });
 });

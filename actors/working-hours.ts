@@ -9,8 +9,16 @@ function minutes(clock: string): number {
   return hours * 60 + mins;
 }
 
+// Building a formatter costs far more than using one, and thousands of coworkers share a few zones.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
 function localTime(at: number, timeZone: string): { day: (typeof WEEKDAYS)[number]; minute: number } {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at);
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    formatters.set(timeZone, formatter);
+  }
+  const parts = formatter.formatToParts(at);
   const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return { day: part('weekday').toLowerCase() as (typeof WEEKDAYS)[number], minute: Number(part('hour')) * 60 + Number(part('minute')) };
 }
@@ -37,4 +45,19 @@ export function nextShiftChange(hours: WorkingHours, timeZone: string, at: numbe
   };
   const candidates = [cronAt(hours.start, days), cronAt(hours.end, endDays)].filter((t): t is number => t !== null);
   return candidates.length ? Math.min(...candidates) : null;
+}
+
+/**
+ * Whether a coworker is on duty at `at` and when that next changes. Coworkers with the same hours
+ * and zone share one answer until that change, so starting 10,000 of them costs a few lookups.
+ */
+const shifts = new Map<string, { from: number; onDuty: boolean; next: number | null }>();
+
+export function shiftAt(hours: WorkingHours, timeZone: string, at: number): { onDuty: boolean; next: number | null } {
+  const key = `${timeZone}|${hours.start}|${hours.end}|${hours.days.join(',')}`;
+  const cached = shifts.get(key);
+  if (cached && at >= cached.from && (cached.next === null || at < cached.next)) return cached;
+  const fresh = { from: at, onDuty: isOnDuty(hours, timeZone, at), next: nextShiftChange(hours, timeZone, at) };
+  shifts.set(key, fresh);
+  return fresh;
 }

@@ -48,7 +48,7 @@ describe('sqlite store on a file', () => {
     folder = temporaryFolder();
     const path = join(folder.path, 'nested', 'deeper', 'store.db');
     const first = open(path);
-    await first.registerCoworker(coworkerDefinition('ada'));
+    await first.registerCoworkers([coworkerDefinition('ada')]);
     await first.saveSnapshot('ada', 0, { survives: ['a', 'restart'] }, status);
     const written = await first.getCoworker('ada');
     await first.close();
@@ -62,7 +62,7 @@ describe('sqlite store on a file', () => {
     folder = temporaryFolder();
     const path = join(folder.path, 'store.db');
     const writer = open(path);
-    await writer.registerCoworker(coworkerDefinition('ada'));
+    await writer.registerCoworkers([coworkerDefinition('ada')]);
     const reader = open(path);
 
     await writer.saveSnapshot('ada', 0, { from: 'writer' }, status);

@@ -73,8 +73,15 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     FROM coworkers ORDER BY id`);
 
   return {
-    async registerCoworker(definition) {
-      register.run(definition.id, JSON.stringify(definition), Date.now());
+    async registerCoworkers(definitions) {
+      db.exec('BEGIN');
+      try {
+        for (const definition of definitions) register.run(definition.id, JSON.stringify(definition), Date.now());
+        db.exec('COMMIT');
+      } catch (error) {
+        db.exec('ROLLBACK');
+        throw error;
+      }
     },
 
     async getCoworker(id) {

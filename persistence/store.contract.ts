@@ -82,7 +82,7 @@ export function describeStoreContract(
     it('registers a coworker and gets it back at version 0 without a snapshot', async () => {
       const before = Date.now();
       const definition = coworkerDefinition('ada');
-      await store.registerCoworker(definition);
+      await store.registerCoworkers([definition]);
 
       const record = await store.getCoworker('ada');
       expect(record).toStrictEqual({ id: 'ada', definition, version: 0, snapshot: null, status: null, updatedAt: expect.any(Number) });
@@ -92,11 +92,11 @@ export function describeStoreContract(
     });
 
     it('re-registering updates the definition and keeps the snapshot and version', async () => {
-      await store.registerCoworker(coworkerDefinition('ada'));
+      await store.registerCoworkers([coworkerDefinition('ada')]);
       await store.saveSnapshot('ada', 0, { step: 1 }, status('working'));
 
       const changed = coworkerDefinition('ada', { name: 'Ada Renamed', role: 'Runs the weekly report' });
-      await store.registerCoworker(changed);
+      await store.registerCoworkers([changed]);
 
       const record = await store.getCoworker('ada');
       expect(record?.definition).toStrictEqual(changed);
@@ -106,14 +106,14 @@ export function describeStoreContract(
     });
 
     it('accepts concurrent registrations of the same new coworker, as runtimes starting together make', async () => {
-      const registrations = await Promise.allSettled(Array.from({ length: 4 }, () => store.registerCoworker(coworkerDefinition('ada'))));
+      const registrations = await Promise.allSettled(Array.from({ length: 4 }, () => store.registerCoworkers([coworkerDefinition('ada')])));
 
       expect(registrations.filter((result) => result.status === 'rejected')).toStrictEqual([]);
       expect((await store.loadCoworkers()).map((record) => [record.id, record.version])).toStrictEqual([['ada', 0]]);
     });
 
     it('loads every coworker, or those with the given ids, skipping unknown ids', async () => {
-      for (const id of ['ada', 'bob', 'cy']) await store.registerCoworker(coworkerDefinition(id));
+      for (const id of ['ada', 'bob', 'cy']) await store.registerCoworkers([coworkerDefinition(id)]);
       await store.saveSnapshot('bob', 0, { bob: true }, status('idle'));
 
       const all = await store.loadCoworkers();
@@ -128,7 +128,7 @@ export function describeStoreContract(
     });
 
     it('saveSnapshot returns the next version each time and stores the latest snapshot', async () => {
-      await store.registerCoworker(coworkerDefinition('ada'));
+      await store.registerCoworkers([coworkerDefinition('ada')]);
       const versions = [];
       for (const step of [1, 2, 3]) versions.push(await store.saveSnapshot('ada', step - 1, { step }, status('working', { backlog: step })));
 
@@ -140,7 +140,7 @@ export function describeStoreContract(
     });
 
     it('round-trips a nested snapshot and a full status exactly', async () => {
-      await store.registerCoworker(coworkerDefinition('ada'));
+      await store.registerCoworkers([coworkerDefinition('ada')]);
       const snapshot = awkwardSnapshot();
       const fullStatus = status('awaitingApproval', { currentTaskId: 'task-7', waitingFor: 'Ada to approve email.send', deadline: 1_700_000_360_000 });
       await store.saveSnapshot('ada', 0, snapshot, fullStatus);
@@ -153,7 +153,7 @@ export function describeStoreContract(
     });
 
     it('reads an optional status field set to undefined back as absent, not null', async () => {
-      await store.registerCoworker(coworkerDefinition('ada'));
+      await store.registerCoworkers([coworkerDefinition('ada')]);
       await store.saveSnapshot('ada', 0, { step: 1 }, { ...status('idle'), currentTaskId: undefined, deadline: undefined });
 
       expect((await store.getCoworker('ada'))?.status).toStrictEqual(status('idle'));
@@ -161,7 +161,7 @@ export function describeStoreContract(
     });
 
     it('rejects a stale or future expectedVersion with VERSION_CONFLICT and keeps the stored snapshot', async () => {
-      await store.registerCoworker(coworkerDefinition('ada'));
+      await store.registerCoworkers([coworkerDefinition('ada')]);
       await store.saveSnapshot('ada', 0, { winner: true }, status('working'));
 
       await expect(store.saveSnapshot('ada', 0, { stale: true }, status('idle'))).rejects.toMatchObject({
@@ -183,7 +183,7 @@ export function describeStoreContract(
     });
 
     it('lets exactly one of several concurrent saves with the same expected version win, round after round', async () => {
-      await store.registerCoworker(coworkerDefinition('ada'));
+      await store.registerCoworkers([coworkerDefinition('ada')]);
       for (let round = 0; round < 5; round++) {
         const results = await Promise.allSettled(
           Array.from({ length: 8 }, (_, writer) => store.saveSnapshot('ada', round, { round, writer }, status('working'))),
@@ -200,15 +200,15 @@ export function describeStoreContract(
     });
 
     it('lists summaries without snapshots', async () => {
-      await store.registerCoworker(coworkerDefinition('ada', { name: 'Ada', role: 'Sales assistant', team: 'sales' }));
-      await store.registerCoworker(
+      await store.registerCoworkers([coworkerDefinition('ada', { name: 'Ada', role: 'Sales assistant', team: 'sales' })]);
+      await store.registerCoworkers([
         coworkerDefinition('bob', {
           name: 'Bob',
           role: 'Recruiting coordinator',
           team: 'people',
           manager: { name: 'Grace Lead', slack: 'W0999XYZ', email: 'grace@example.com' },
         }),
-      );
+      ]);
       await store.saveSnapshot('bob', 0, { big: 'snapshot' }, status('blocked', { waitingFor: 'Grace to answer' }));
 
       const summaries = byId(await store.listCoworkers());
@@ -237,7 +237,7 @@ export function describeStoreContract(
     });
 
     it('closes, and closing twice is harmless', async () => {
-      await store.registerCoworker(coworkerDefinition('ada'));
+      await store.registerCoworkers([coworkerDefinition('ada')]);
       await expect(store.close()).resolves.toBeUndefined();
       await expect(store.close()).resolves.toBeUndefined();
     });

@@ -25,8 +25,8 @@ export interface CoworkerSummary {
 }
 
 export interface Store {
-  /** Insert or update a coworker's definition; its snapshot and version are kept. */
-  registerCoworker(definition: CoworkerDefinition): Promise<void>;
+  /** Insert or update coworkers' definitions in one go; their snapshots and versions are kept. */
+  registerCoworkers(definitions: CoworkerDefinition[]): Promise<void>;
   getCoworker(id: string): Promise<CoworkerRecord | null>;
   /** Every registered coworker, or those with the given ids, in one round trip. */
   loadCoworkers(ids?: string[]): Promise<CoworkerRecord[]>;
