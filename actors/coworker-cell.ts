@@ -47,7 +47,7 @@ export class CoworkerCell {
   private pending: PendingEvent[] = [];
   /** The status last seen, to publish every state change even when writes coalesce. */
   private observed: CoworkerStatus | null = null;
-  private unpublished: CoworkerEvent[];
+  private unpublished: CoworkerEvent[] = [];
   private savedSnapshot: SnapshotFrom<Machine> | null = null;
   private cancelDeadline: (() => void) | null = null;
   private armedDeadline: number | null = null;
@@ -58,10 +58,11 @@ export class CoworkerCell {
     this.options = options;
     this.id = options.definition.id;
     this.version = options.version;
-    this.unpublished = options.stored?.outbox ?? [];
     this.actor = options.stored
       ? createActor(options.machine, { snapshot: options.stored.machine as never, input: this.input() })
       : createActor(options.machine, { input: this.input() });
+    // A restored coworker's state is already stored and published: starting it changes nothing.
+    if (options.stored) this.observed = statusOf(this.actor.getSnapshot());
     this.actor.on('*', (event) => this.pending.push({ body: event, at: options.clock.now() }));
     this.actor.subscribe({
       next: (snapshot) => {
@@ -82,7 +83,10 @@ export class CoworkerCell {
     this.actor.start();
     if (this.options.stored) {
       this.savedSnapshot = this.actor.getSnapshot();
-      this.observed = statusOf(this.savedSnapshot);
+      // The last write's events may not have gone out before the process stopped (at least once).
+      const failed = await this.publish(this.options.stored.outbox);
+      this.unpublished.unshift(...failed);
+      this.armDeadline();
     }
     const { definition, clock } = this.options;
     const policy = policyOf(definition);

@@ -158,3 +158,19 @@ describe('coworker host', () => {
     expect((await store.getCoworker('ada'))!.version).toBe(version);
   });
 });
+
+describe('coworker host restore', () => {
+  it('writes nothing when it restores coworkers whose state did not change', async () => {
+    const store = createSqliteStore({ path: ':memory:' });
+    const first = await setup({ store });
+    await first.host.stop();
+    const before = (await store.loadCoworkers()).map((record) => record.version);
+    const second = await setup({ store });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((await store.loadCoworkers()).map((record) => record.version)).toEqual(before);
+    // Only the last write's events go out again (at least once, same ids), nothing new.
+    const firstIds = new Set(first.events.map((event) => event.id));
+    expect(second.events.length).toBeGreaterThan(0);
+    expect(second.events.filter((event) => !firstIds.has(event.id))).toEqual([]);
+  });
+});

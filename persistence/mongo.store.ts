@@ -31,6 +31,13 @@ export function createMongoStore(options: MongoStoreOptions): Store {
   const snapshots = options.db.collection<SnapshotDocument>('snapshots', { ignoreUndefined: true });
   const servers = options.db.client.options.hosts.map(String).join(', ');
   const translate = (error: unknown) => translateDriverError(error, servers);
+  // Reads and the writer's check look snapshots up by coworker; real MongoDB uses this index.
+  let indexed: Promise<unknown> | null = null;
+  const ensureIndex = () =>
+    (indexed ??= snapshots.createIndex({ coworker: 1, version: -1 }).catch((error: unknown) => {
+      indexed = null; // tried again by the next call
+      throw error;
+    }));
   /** Ids known to be registered, so most saves need no existence check. */
   const registered = new Set<string>();
 
@@ -46,6 +53,7 @@ export function createMongoStore(options: MongoStoreOptions): Store {
     snapshots,
     translate,
     async coworkerExists(ids) {
+      await ensureIndex();
       const unknown = ids.filter((id) => !registered.has(id));
       if (unknown.length > 0) {
         const found = await coworkers.find({ _id: { $in: unknown } }, { projection: { _id: 1 } }).toArray();
@@ -61,6 +69,7 @@ export function createMongoStore(options: MongoStoreOptions): Store {
   }
 
   async function records(filter: { ids?: string[] }): Promise<CoworkerRecord[]> {
+    await ensureIndex();
     const [definitions, versions] = await Promise.all([
       coworkers.find(filter.ids ? { _id: { $in: filter.ids } } : {}).sort({ _id: 1 }).toArray(),
       snapshots.find(filter.ids ? { coworker: { $in: filter.ids } } : {}).toArray(),
