@@ -1,0 +1,108 @@
+// The `coworkers` command as a person runs it: separate processes, real output, exit codes.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { freePort } from '../scripts/test-servers.ts';
+import { definitionYaml, waitFor, writeDefinitions } from './helpers.ts';
+
+const cleanEnv = { ...process.env, NATS_URL: '', MONGODB_URI: '', LOG_LEVEL: 'warn' };
+
+function coworkers(args: string[], env: NodeJS.ProcessEnv = cleanEnv, cwd = process.cwd()) {
+  const result = spawnSync(process.execPath, [join(process.cwd(), 'cli/main.ts'), ...args], { env, cwd, encoding: 'utf8', timeout: 20_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of children.splice(0)) child.kill('SIGKILL');
+});
+
+describe('coworkers validate', () => {
+  it('accepts the examples', () => {
+    const result = coworkers(['validate', 'examples']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('3 coworker definitions valid: ava, otto, sam');
+  });
+
+  it('prints every problem as file:line:column with a hint, and exits 1', () => {
+    const dir = writeDefinitions({
+      broken: definitionYaml('broken').replace('timezone: UTC', 'timezone: Mars/Olympus').replace('role: Test coworker', 'role: Test coworker\ntimzone: UTC'),
+      one: definitionYaml('one'),
+      twin: definitionYaml('one'),
+    });
+    const result = coworkers(['validate', dir]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/broken\.yaml:\d+:\d+: .*unknown time zone/);
+    expect(result.stderr).toMatch(/broken\.yaml:\d+:\d+: .*unknown field "timzone".*did you mean "timezone"/);
+    expect(result.stderr).toMatch(/twin\.yaml:1:5: .*one\.yaml/);
+    expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+});
+
+describe('coworkers up, list and send (embedded mode)', () => {
+  it('refuses to start from an invalid definition', () => {
+    const dir = writeDefinitions({ nobody: definitionYaml('nobody').replace(/manager:\n(  .*\n){3}/, '') });
+    const result = coworkers(['up', '--dir', dir, '--data', mkdtempSync(join(tmpdir(), 'coworkers-data-'))]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/nobody\.yaml:\d+:\d+: .*missing "manager"/);
+  });
+
+  it('lists the coworkers of a running up and gives them tasks', async () => {
+    const dir = writeDefinitions({ ada: definitionYaml('ada', { team: 'sales' }), bo: definitionYaml('bo', { team: 'ops', manager: 'UOTHER1' }) });
+    const work = mkdtempSync(join(tmpdir(), 'coworkers-up-'));
+    const up = spawn(process.execPath, [join(process.cwd(), 'cli/main.ts'), 'up', '--dir', dir], { cwd: work, env: cleanEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(up);
+    let output = '';
+    up.stdout!.on('data', (chunk) => (output += chunk));
+    await waitFor(async () => output.includes('Ctrl-C stops'), 'coworkers up to start');
+
+    const listed = coworkers(['list', '--json'], cleanEnv, work);
+    expect(listed.code).toBe(0);
+    const summaries = JSON.parse(listed.stdout) as Array<{ id: string; team: string; manager: { slack: string }; status: { state: { status: string } } }>;
+    expect(summaries.map((s) => [s.id, s.team, s.manager.slack, s.status.state.status])).toEqual([
+      ['bo', 'ops', 'UOTHER1', 'idle'],
+      ['ada', 'sales', 'UMANAGER1', 'idle'],
+    ]);
+    expect(coworkers(['list'], cleanEnv, work).stdout).toMatch(/ada\s+Ada\s+sales\s+Manager of ada \(UMANAGER1\)\s+idle \(onDuty\)\s+0/);
+
+    const sent = coworkers(['send', 'ada', 'Summarise', 'the', 'pipeline'], cleanEnv, work);
+    expect(sent.code).toBe(0);
+    expect(sent.stdout).toMatch(/Task .+ queued for ada\./);
+    await waitFor(async () => output.includes('ada → cli:'), 'the answer printed by up');
+    expect(output).toContain('[scripted model');
+    expect(output).toContain('Summarise the pipeline');
+
+    const unknown = coworkers(['send', 'zed', 'hello'], cleanEnv, work);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('There is no coworker "zed".');
+    expect(unknown.stderr).toContain('Known coworkers: ada, bo.');
+  });
+
+  it('says no up is running in a folder without one', () => {
+    const result = coworkers(['list'], cleanEnv, mkdtempSync(join(tmpdir(), 'coworkers-empty-')));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('No running "coworkers up" answers');
+    expect(result.stderr).toContain('hint: Start it in this folder with "npm start"');
+  });
+});
+
+describe('coworkers against servers that are not there', () => {
+  it('prints a clear error and no stack trace', async () => {
+    const env = { ...cleanEnv, NATS_URL: `nats://127.0.0.1:${await freePort()}`, MONGODB_URI: `mongodb://127.0.0.1:${await freePort()}/` };
+    for (const args of [['list'], ['send', 'ada', 'hi'], ['runtime', '--dir', 'examples']]) {
+      const result = coworkers(args, env);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/error: Cannot reach the (MongoDB|NATS) server at/);
+      expect(result.stderr).toContain('hint:');
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('names the missing server for the distributed mode', () => {
+    const result = coworkers(['runtime', '--dir', 'examples'], { ...cleanEnv, NATS_URL: 'nats://127.0.0.1:4222' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('MONGODB_URI must be set for the distributed mode.');
+  });
+});
