@@ -72,6 +72,38 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       status, updated_at
     FROM coworkers ORDER BY id`);
 
+  function saveOne(id: string, expectedVersion: number, snapshot: unknown, status: CoworkerStatus): number {
+    const saved = compareAndSet.get(JSON.stringify(snapshot), JSON.stringify(status), Date.now(), id, expectedVersion) as { version: number } | undefined;
+    if (saved) return saved.version;
+    const current = selectVersion.get(id) as { version: number } | undefined;
+    if (!current) throw coworkerNotFound(id);
+    throw versionConflict(id, expectedVersion, current.version);
+  }
+
+  // Saves made in the same tick share one transaction: one disk sync instead of one each.
+  let pending: Array<{ run: () => number; resolve: (version: number) => void; reject: (error: unknown) => void }> = [];
+  function commitPending(): void {
+    const batch = pending;
+    pending = [];
+    const outcomes = batch.map(() => ({ version: 0, error: undefined as unknown }));
+    try {
+      db.exec('BEGIN IMMEDIATE');
+      batch.forEach((save, index) => {
+        try {
+          outcomes[index]!.version = save.run();
+        } catch (error) {
+          outcomes[index]!.error = error;
+        }
+      });
+      db.exec('COMMIT');
+    } catch (error) {
+      if (db.isTransaction) db.exec('ROLLBACK');
+      for (const save of batch) save.reject(error);
+      return;
+    }
+    batch.forEach((save, index) => (outcomes[index]!.error === undefined ? save.resolve(outcomes[index]!.version) : save.reject(outcomes[index]!.error)));
+  }
+
   return {
     async registerCoworkers(definitions) {
       db.exec('BEGIN');
@@ -94,14 +126,11 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       return (rows as unknown as CoworkerRow[]).map(toRecord);
     },
 
-    async saveSnapshot(id, expectedVersion, snapshot, status) {
-      const saved = compareAndSet.get(JSON.stringify(snapshot), JSON.stringify(status), Date.now(), id, expectedVersion) as
-        | { version: number }
-        | undefined;
-      if (saved) return saved.version;
-      const current = selectVersion.get(id) as { version: number } | undefined;
-      if (!current) throw coworkerNotFound(id);
-      throw versionConflict(id, expectedVersion, current.version);
+    saveSnapshot(id, expectedVersion, snapshot, status) {
+      return new Promise<number>((resolve, reject) => {
+        pending.push({ run: () => saveOne(id, expectedVersion, snapshot, status), resolve, reject });
+        if (pending.length === 1) setImmediate(commitPending);
+      });
     },
 
     async listCoworkers() {
