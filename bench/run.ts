@@ -6,10 +6,12 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { connect } from '@nats-io/transport-node';
 import { MongoClient } from 'mongodb';
+import { createMemoryBus, createNatsBus } from '../messaging/index.ts';
 import { createMongoStore, createSqliteStore } from '../persistence/index.ts';
+import { quietLogger } from './fixtures.ts';
 import { heapPerIdleCoworker } from './heap.bench.ts';
 import { restoreTime } from './restore.bench.ts';
-import { commandRate } from './throughput.bench.ts';
+import { commandRate, rawPublishRate } from './throughput.bench.ts';
 
 const COWORKERS = Number(process.env.BENCH_COWORKERS ?? 10_000);
 const COMMANDS = Number(process.env.BENCH_COMMANDS ?? 5_000);
@@ -39,11 +41,23 @@ const mongoRestore = await restoreTime(createMongoStore({ db: restoreDb }), COWO
 await restoreDb.dropDatabase();
 line(`restore ${COWORKERS} coworkers from MongoDB wire (FerretDB)`, `${(mongoRestore.restoreMs / 1000).toFixed(2)} s`, `target <= 2 s (first start: ${(mongoRestore.seededMs / 1000).toFixed(1)} s)`);
 
+const embeddedDir = mkdtempSync(join(tmpdir(), 'coworkers-bench-'));
+const embeddedStore = createSqliteStore({ path: join(embeddedDir, 'bench.db') });
+const embeddedBus = createMemoryBus();
+const embedded = await commandRate({ bus: embeddedBus, store: embeddedStore, coworkers: 100, commands: COMMANDS, window: 500 });
+await embeddedBus.close();
+await embeddedStore.close();
+rmSync(embeddedDir, { recursive: true, force: true });
+line('commands/s, embedded (in-process bus, SQLite file)', embedded.toFixed(0), '');
+
 const connection = await connect({ servers: natsUrl });
 const throughputDb = mongo.db(`bench_throughput_${suffix}`);
-const { rate, raw } = await commandRate({ connection, db: throughputDb, prefix: `bench_${suffix}.v1`, coworkers: 100, commands: COMMANDS, window: 500 });
+const bus = await createNatsBus({ connection, prefix: `bench_${suffix}.v1`, logger: quietLogger });
+const rate = await commandRate({ bus, store: createMongoStore({ db: throughputDb }), coworkers: 100, commands: COMMANDS, window: 500 });
+const raw = await rawPublishRate(bus, COMMANDS, 500);
+await bus.close();
 await throughputDb.dropDatabase();
-line('commands/s, whole path (JetStream, transition, snapshot, event)', rate.toFixed(0), '');
+line('commands/s, distributed (JetStream, FerretDB, JetStream)', rate.toFixed(0), '');
 line('JetStream publish-with-ack/s, same server, same window', raw.toFixed(0), '');
 line('ratio', (rate / raw).toFixed(2), 'target >= 0.5');
 
