@@ -145,13 +145,15 @@ export class CoworkerCell {
   /** Writes the snapshot if it changed (compare-and-set on the version), then publishes its events. */
   // Runs only from persist(), so never twice at once.
   private async flush(): Promise<void> {
-    if (this.stopped) return;
     const snapshot = this.actor.getSnapshot();
     if (snapshot === this.savedSnapshot && this.pending.length === 0 && this.unpublished.length === 0) return;
-    const { store, logger, clock } = this.options;
+    // Not stored means not acknowledged: the command comes back to whoever hosts the coworker next.
+    if (this.stopped) throw new CoworkersError('INTERNAL', `coworker "${this.id}" stopped before its snapshot was stored`, { retryable: true });
+    const { store, logger } = this.options;
     const status = statusOf(snapshot);
     const version = this.version + 1;
-    const events = [...this.unpublished, ...this.toProtocolEvents(this.pending.splice(0), version)];
+    const taken = this.pending.splice(0);
+    const events = [...this.unpublished, ...this.toProtocolEvents(taken, version)];
     const stored: StoredSnapshot = { machine: this.actor.getPersistedSnapshot(), outbox: events };
     try {
       await retryWhileRetryable(() => store.saveSnapshot(this.id, this.version, stored, status), {
@@ -162,6 +164,7 @@ export class CoworkerCell {
     } catch (error) {
       // A version conflict means another runtime wrote this coworker: this copy must stop writing.
       if (isCoworkersError(error, 'VERSION_CONFLICT')) this.stopped = true;
+      this.pending.unshift(...taken); // kept for the next write
       logger.error({ err: error, coworker: this.id }, 'snapshot not stored; the commands behind it will be redelivered');
       throw error;
     }
