@@ -54,12 +54,22 @@ const connection = await connect({ servers: natsUrl });
 const throughputDb = mongo.db(`bench_throughput_${suffix}`);
 const bus = await createNatsBus({ connection, prefix: `bench_${suffix}.v1`, logger: quietLogger });
 const rate = await commandRate({ bus, store: createMongoStore({ db: throughputDb }), coworkers: 100, commands: COMMANDS, window: 500 });
+await throughputDb.dropDatabase();
+// The same path with the SQLite store: what the runtime and JetStream do without FerretDB.
+const natsSqliteDir = mkdtempSync(join(tmpdir(), 'coworkers-bench-'));
+const natsSqliteStore = createSqliteStore({ path: join(natsSqliteDir, 'bench.db') });
+const natsSqliteBus = await createNatsBus({ connection, prefix: `bench_${suffix}_sqlite.v1`, logger: quietLogger });
+const natsSqlite = await commandRate({ bus: natsSqliteBus, store: natsSqliteStore, coworkers: 100, commands: COMMANDS, window: 500 });
+await natsSqliteBus.close();
+await natsSqliteStore.close();
+rmSync(natsSqliteDir, { recursive: true, force: true });
 const raw = await rawPublishRate(bus, COMMANDS, 500);
 await bus.close();
-await throughputDb.dropDatabase();
-line('commands/s, distributed (JetStream, FerretDB, JetStream)', rate.toFixed(0), '');
+line('commands/s, distributed (JetStream in, FerretDB, JetStream out)', rate.toFixed(0), '');
+line('commands/s, JetStream in and out with the SQLite store', natsSqlite.toFixed(0), '');
 line('JetStream publish-with-ack/s, same server, same window', raw.toFixed(0), '');
-line('ratio', (rate / raw).toFixed(2), 'target >= 0.5');
+line('ratio, distributed with FerretDB', (rate / raw).toFixed(2), 'target >= 0.5');
+line('ratio, JetStream with the SQLite store', (natsSqlite / raw).toFixed(2), 'target >= 0.5');
 
 await connection.close();
 await mongo.close();

@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../scripts/test-servers.ts';
-import { definitionYaml, waitFor, writeDefinitions } from './helpers.ts';
+import { connect } from '@nats-io/transport-node';
+import { MongoClient } from 'mongodb';
+import { definitionYaml, uniqueName, waitFor, writeDefinitions } from './helpers.ts';
 
 const cleanEnv = { ...process.env, NATS_URL: '', MONGODB_URI: '', LOG_LEVEL: 'warn' };
 
@@ -86,6 +88,37 @@ describe('coworkers up, list and send (embedded mode)', () => {
     expect(result.stderr).toContain('No running "coworkers up" answers');
     expect(result.stderr).toContain('hint: Start it in this folder with "npm start"');
   });
+});
+
+describe('coworkers runtime, list and send (distributed mode)', () => {
+  it('lists the coworkers of a runtime and gives them tasks over NATS', async () => {
+    const dir = writeDefinitions({ ada: definitionYaml('ada'), bo: definitionYaml('bo') });
+    const env = { ...cleanEnv, NATS_URL: process.env.NATS_URL, MONGODB_URI: process.env.MONGODB_URI, MONGODB_DB: uniqueName('cli'), COWORKERS_SUBJECT_PREFIX: `${uniqueName('cli')}.v1` };
+    const nats = await connect({ servers: process.env.NATS_URL! });
+    const replies: string[] = [];
+    const subscription = nats.subscribe(`${env.COWORKERS_SUBJECT_PREFIX}.evt.ada.message`, { callback: (_error, message) => replies.push(message.string()) });
+    const mongo = await new MongoClient(process.env.MONGODB_URI!).connect();
+    try {
+      const runtime = spawn(process.execPath, [join(process.cwd(), 'cli/main.ts'), 'runtime', '--dir', dir], { env, stdio: 'ignore' });
+      children.push(runtime);
+      const listed = await waitFor(async () => {
+        const result = coworkers(['list', '--json'], env);
+        const summaries = result.code === 0 ? (JSON.parse(result.stdout) as Array<{ id: string; status: unknown }>) : [];
+        return summaries.length === 2 && summaries.every((s) => s.status !== null) && summaries;
+      }, 'the runtime to register its coworkers', 20_000);
+      expect(listed.map((s) => s.id)).toEqual(['ada', 'bo']);
+
+      const sent = coworkers(['send', 'ada', 'Draft', 'the', 'agenda', '--as', 'UASKER1'], env);
+      expect(sent.code).toBe(0);
+      await waitFor(async () => replies.length > 0, 'the answer on the bus');
+      expect(JSON.parse(replies[0]!)).toMatchObject({ type: 'message', to: { kind: 'user', id: 'UASKER1' }, text: expect.stringContaining('Draft the agenda') });
+    } finally {
+      subscription.unsubscribe();
+      await nats.close();
+      await mongo.db(env.MONGODB_DB).dropDatabase();
+      await mongo.close();
+    }
+  }, 60_000);
 });
 
 describe('coworkers against servers that are not there', () => {
