@@ -174,24 +174,31 @@ export class CoworkerCell {
     this.armDeadline();
   }
 
-  /** Publishes events in order; returns those that could not go out, to retry with the next write. */
+  /** Publishes events (sent in order on one connection); returns those that could not go out, to retry with the next write. */
   private async publish(events: CoworkerEvent[]): Promise<CoworkerEvent[]> {
-    for (const [index, event] of events.entries()) {
-      try {
-        await this.options.bus.publish(subjects.event(this.id, event.type), event, { msgId: event.id });
-      } catch (error) {
-        this.options.logger.error({ err: error, coworker: this.id, event: event.id }, 'bus unavailable: event kept, will be published with the next change or at restart');
-        return events.slice(index);
-      }
+    const results = await Promise.allSettled(events.map((event) => this.options.bus.publish(subjects.event(this.id, event.type), event, { msgId: event.id })));
+    const failed = events.filter((_, index) => results[index]!.status === 'rejected');
+    if (failed.length > 0) {
+      const reason = results.find((result) => result.status === 'rejected') as PromiseRejectedResult;
+      this.options.logger.error({ err: reason.reason, coworker: this.id, events: failed.length }, 'bus unavailable: events kept, published with the next change or at restart');
     }
-    return [];
+    return failed;
   }
 
-  /** Queues a state.changed event when the state or the backlog size moved. */
+  /**
+   * Queues a state.changed event when the state or the backlog size moved. Backlog-only moves
+   * since the last state change are folded into one event per write.
+   */
   private observe(status: CoworkerStatus): void {
     const previous = this.observed;
     this.observed = status;
-    if (previous && JSON.stringify(previous.state) === JSON.stringify(status.state) && previous.backlog === status.backlog) return;
+    const sameState = previous !== null && JSON.stringify(previous.state) === JSON.stringify(status.state);
+    if (sameState && previous.backlog === status.backlog) return;
+    const last = this.pending.at(-1);
+    if (sameState && last?.body.type === 'state.changed') {
+      last.body = { ...last.body, status };
+      return;
+    }
     this.pending.push({ body: { type: 'state.changed', status, ...(previous ? { previous: previous.state } : {}) }, at: this.options.clock.now() });
   }
 

@@ -44,27 +44,33 @@ line(`restore ${COWORKERS} coworkers from MongoDB wire (FerretDB)`, `${(mongoRes
 const embeddedDir = mkdtempSync(join(tmpdir(), 'coworkers-bench-'));
 const embeddedStore = createSqliteStore({ path: join(embeddedDir, 'bench.db') });
 const embeddedBus = createMemoryBus();
-const embedded = await commandRate({ bus: embeddedBus, store: embeddedStore, coworkers: 100, commands: COMMANDS, window: 500 });
+const embedded = await commandRate({ bus: embeddedBus, sender: embeddedBus, store: embeddedStore, coworkers: 100, commands: COMMANDS, window: 500 });
 await embeddedBus.close();
 await embeddedStore.close();
 rmSync(embeddedDir, { recursive: true, force: true });
 line('commands/s, embedded (in-process bus, SQLite file)', embedded.toFixed(0), '');
 
+// The runtime has its own connection; commands come in on another, as from a gateway or the CLI.
 const connection = await connect({ servers: natsUrl });
+const senderConnection = await connect({ servers: natsUrl });
 const throughputDb = mongo.db(`bench_throughput_${suffix}`);
 const bus = await createNatsBus({ connection, prefix: `bench_${suffix}.v1`, logger: quietLogger });
-const rate = await commandRate({ bus, store: createMongoStore({ db: throughputDb }), coworkers: 100, commands: COMMANDS, window: 500 });
+const sender = await createNatsBus({ connection: senderConnection, prefix: `bench_${suffix}.v1`, logger: quietLogger });
+const rate = await commandRate({ bus, sender, store: createMongoStore({ db: throughputDb }), coworkers: 100, commands: COMMANDS, window: 500 });
 await throughputDb.dropDatabase();
 // The same path with the SQLite store: what the runtime and JetStream do without FerretDB.
 const natsSqliteDir = mkdtempSync(join(tmpdir(), 'coworkers-bench-'));
 const natsSqliteStore = createSqliteStore({ path: join(natsSqliteDir, 'bench.db') });
 const natsSqliteBus = await createNatsBus({ connection, prefix: `bench_${suffix}_sqlite.v1`, logger: quietLogger });
-const natsSqlite = await commandRate({ bus: natsSqliteBus, store: natsSqliteStore, coworkers: 100, commands: COMMANDS, window: 500 });
+const natsSqliteSender = await createNatsBus({ connection: senderConnection, prefix: `bench_${suffix}_sqlite.v1`, logger: quietLogger });
+const natsSqlite = await commandRate({ bus: natsSqliteBus, sender: natsSqliteSender, store: natsSqliteStore, coworkers: 100, commands: COMMANDS, window: 500 });
 await natsSqliteBus.close();
+await natsSqliteSender.close();
 await natsSqliteStore.close();
 rmSync(natsSqliteDir, { recursive: true, force: true });
-const raw = await rawPublishRate(bus, COMMANDS, 500);
+const raw = await rawPublishRate(sender, COMMANDS, 500);
 await bus.close();
+await sender.close();
 line('commands/s, distributed (JetStream in, FerretDB, JetStream out)', rate.toFixed(0), '');
 line('commands/s, JetStream in and out with the SQLite store', natsSqlite.toFixed(0), '');
 line('JetStream publish-with-ack/s, same server, same window', raw.toFixed(0), '');
@@ -72,4 +78,5 @@ line('ratio, distributed with FerretDB', (rate / raw).toFixed(2), 'target >= 0.5
 line('ratio, JetStream with the SQLite store', (natsSqlite / raw).toFixed(2), 'target >= 0.5');
 
 await connection.close();
+await senderConnection.close();
 await mongo.close();

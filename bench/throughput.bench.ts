@@ -22,8 +22,12 @@ export async function rawPublishRate(bus: Bus, count: number, window: number): P
   return count / ((performance.now() - start) / 1000);
 }
 
-export async function commandRate(options: { bus: Bus; store: Store; coworkers: number; commands: number; window: number }) {
-  const { bus, store } = options;
+/**
+ * `bus` carries the runtime; `sender` publishes the commands, as a gateway or the CLI would from
+ * their own connection (it may be the same bus).
+ */
+export async function commandRate(options: { bus: Bus; sender: Bus; store: Store; coworkers: number; commands: number; window: number }) {
+  const { bus, store, sender } = options;
   const definitions = manyDefinitions(options.coworkers);
   const host = createCoworkerHost({ definitions, bus, store, runTask: idleRunner, logger: quietLogger, clock: saturdayClock(), concurrency: 256 });
   await host.start();
@@ -46,7 +50,7 @@ export async function commandRate(options: { bus: Bus; store: Store; coworkers: 
     const coworkerId = definitions[index % definitions.length]!.id;
     const id = randomUUID();
     const command = { v: PROTOCOL_VERSION, id, coworkerId, at: Date.now(), type: 'task.assign', task: { id, text: `task ${index}`, source: 'person', requestedBy: 'UBENCH', createdAt: Date.now() } };
-    await bus.publish(subjects.command(coworkerId), command, { msgId: id });
+    await sender.publish(subjects.command(coworkerId), command, { msgId: id });
   });
   await allOut;
   const rate = options.commands / ((performance.now() - start) / 1000);

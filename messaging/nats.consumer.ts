@@ -36,6 +36,8 @@ export async function startNatsConsumer(options: NatsConsumerOptions): Promise<(
   const { connection, js, stream, durable, concurrency, logger } = options;
   const consumer = await js.consumers.get(stream, durable);
   const handlers = createInFlight();
+  // Ack confirmations are awaited here, not in the handler slot, so the next message starts sooner.
+  const confirmations = createInFlight();
   const stopping = new AbortController();
   let messages: ConsumerMessages | undefined;
 
@@ -51,7 +53,7 @@ export async function startNatsConsumer(options: NatsConsumerOptions): Promise<(
           await handlers.below(concurrency);
           // Taken from the iterator after stop(): hand it back at once for another member.
           if (stopping.signal.aborted) message.nak();
-          else handlers.run(() => handle(message, options));
+          else handlers.run(() => handle(message, options, confirmations.run));
         }
       } catch (error) {
         failure = error;
@@ -67,10 +69,11 @@ export async function startNatsConsumer(options: NatsConsumerOptions): Promise<(
     messages?.stop();
     await loop;
     await handlers.settled();
+    await confirmations.settled();
   };
 }
 
-async function handle(message: JsMsg, options: NatsConsumerOptions): Promise<void> {
+async function handle(message: JsMsg, options: NatsConsumerOptions, confirm: (task: () => Promise<void>) => void): Promise<void> {
   const { logger, durable } = options;
   let busMessage: BusMessage;
   try {
@@ -103,10 +106,13 @@ async function handle(message: JsMsg, options: NatsConsumerOptions): Promise<voi
     clearInterval(keepAlive);
   }
 
-  // Wait for the server to confirm the ack: only then is the message certain not to come back.
-  await message.ackAck().catch((error: unknown) => {
-    logger.warn({ subject: busMessage.subject, durable, err: error }, 'Ack not confirmed; the message may be delivered again');
-  });
+  // The server confirms the ack: only then is the message certain not to come back.
+  confirm(() =>
+    message.ackAck().then(
+      () => undefined,
+      (error: unknown) => logger.warn({ subject: busMessage.subject, durable, err: error }, 'Ack not confirmed; the message may be delivered again'),
+    ),
+  );
 }
 
 /**

@@ -96,7 +96,7 @@ describe('coworkers runtime, list and send (distributed mode)', () => {
     const env = { ...cleanEnv, NATS_URL: process.env.NATS_URL, MONGODB_URI: process.env.MONGODB_URI, MONGODB_DB: uniqueName('cli'), COWORKERS_SUBJECT_PREFIX: `${uniqueName('cli')}.v1` };
     const nats = await connect({ servers: process.env.NATS_URL! });
     const replies: string[] = [];
-    const subscription = nats.subscribe(`${env.COWORKERS_SUBJECT_PREFIX}.evt.ada.message`, { callback: (_error, message) => replies.push(message.string()) });
+    const subscription = nats.subscribe(`${env.COWORKERS_SUBJECT_PREFIX}.evt.ada.message`, { callback: (_error, message) => void replies.push(message.string()) });
     const mongo = await new MongoClient(process.env.MONGODB_URI!).connect();
     try {
       const runtime = spawn(process.execPath, [join(process.cwd(), 'cli/main.ts'), 'runtime', '--dir', dir], { env, stdio: 'ignore' });
