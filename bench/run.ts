@@ -51,8 +51,9 @@ rmSync(embeddedDir, { recursive: true, force: true });
 line('commands/s, embedded (in-process bus, SQLite file)', embedded.toFixed(0), '');
 
 // The runtime has its own connection; commands come in on another, as from a gateway or the CLI.
-const connection = await connect({ servers: natsUrl });
-const senderConnection = await connect({ servers: natsUrl });
+// As cli/connections.ts: no async stack trace per request.
+const connection = await connect({ servers: natsUrl, noAsyncTraces: true });
+const senderConnection = await connect({ servers: natsUrl, noAsyncTraces: true });
 const throughputDb = mongo.db(`bench_throughput_${suffix}`);
 const bus = await createNatsBus({ connection, prefix: `bench_${suffix}.v1`, logger: quietLogger });
 const sender = await createNatsBus({ connection: senderConnection, prefix: `bench_${suffix}.v1`, logger: quietLogger });
