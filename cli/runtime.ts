@@ -36,9 +36,13 @@ export async function startEmbedded(options: { dir: string; dataDir: string; run
   const paths = embeddedPaths(options.dataDir);
   const store = createSqliteStore({ path: paths.database });
   const bus = createMemoryBus();
+  // The socket first: it refuses to start a second `up` on the same data before anything writes.
+  const control = await startControlServer({ socketPath: paths.socket, bus, store, logger: options.logger }).catch(async (error: unknown) => {
+    await store.close();
+    throw error;
+  });
   const host = createCoworkerHost({ definitions, bus, store, runTask: options.runTask, logger: options.logger });
   await host.start();
-  const control = await startControlServer({ socketPath: paths.socket, bus, store, logger: options.logger });
   return {
     host,
     bus,

@@ -2,6 +2,8 @@
 // folder, so `coworkers list` and `send` in the same folder reach the running process.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { dirname } from 'node:path';
 import type { Logger } from 'pino';
 import type { Bus } from '../messaging/index.ts';
 import type { Store } from '../persistence/index.ts';
@@ -31,6 +33,17 @@ async function readJson(request: IncomingMessage): Promise<unknown> {
   }
 }
 
+function socketAnswers(socketPath: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(socketPath);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
 export async function startControlServer(options: ControlServerOptions): Promise<{ close(): Promise<void> }> {
   const { bus, store, logger } = options;
   const now = options.now ?? Date.now;
@@ -57,6 +70,11 @@ export async function startControlServer(options: ControlServerOptions): Promise
       reply(500, { code: 'INTERNAL', message: 'internal error; see the runtime log', retryable: true });
     }
   });
+  if (await socketAnswers(options.socketPath)) {
+    throw new CoworkersError('ALREADY_RUNNING', `A "coworkers up" is already running with its data in ${dirname(options.socketPath)}.`, {
+      hint: 'Stop it first, or give this one another folder with --data.',
+    });
+  }
   rmSync(options.socketPath, { force: true }); // left behind by a process that was killed
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

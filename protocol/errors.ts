@@ -11,6 +11,7 @@ export const ERROR_CODES = [
   'REQUEST_TIMEOUT',
   'NO_RESPONDERS',
   'RUNTIME_NOT_RUNNING',
+  'ALREADY_RUNNING',
   'INTERNAL',
 ] as const;
 

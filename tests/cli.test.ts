@@ -76,6 +76,11 @@ describe('coworkers up, list and send (embedded mode)', () => {
     expect(output).toContain('[scripted model');
     expect(output).toContain('Summarise the pipeline');
 
+    const second = coworkers(['up', '--dir', dir], cleanEnv, work);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain('A "coworkers up" is already running');
+    expect(coworkers(['list'], cleanEnv, work).code).toBe(0); // the first one still answers
+
     const unknown = coworkers(['send', 'zed', 'hello'], cleanEnv, work);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('There is no coworker "zed".');
