@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { createCoworkerHost, type CoworkerHost, type TaskRunner } from '../actors/index.ts';
+import { createCoworkerHost, type CoworkerHost, type CoworkerHostOptions, type TaskRunner } from '../actors/index.ts';
 import { definitionsInvalidError, loadDefinitions } from '../definitions/index.ts';
 import { startControlServer } from '../gateway/index.ts';
 import { createMemoryBus, createNatsBus, type Bus } from '../messaging/index.ts';
@@ -25,6 +25,24 @@ async function definitionsIn(dir: string): Promise<CoworkerDefinition[]> {
   return definitions.map((entry) => entry.definition);
 }
 
+/** Starts the host; closing stops it and its bus, then `release` closes what the mode opened. */
+async function startHost(options: CoworkerHostOptions, release: () => Promise<void>): Promise<Runtime> {
+  const host = createCoworkerHost(options);
+  await host.start();
+  const { bus, store, definitions } = options;
+  return {
+    host,
+    bus,
+    store,
+    definitions,
+    async close() {
+      await host.stop();
+      await bus.close();
+      await release();
+    },
+  };
+}
+
 /** Where an embedded runtime keeps its data and its control socket. */
 export function embeddedPaths(dataDir: string) {
   return { database: join(dataDir, 'coworkers.db'), socket: join(dataDir, 'control.sock') };
@@ -41,20 +59,10 @@ export async function startEmbedded(options: { dir: string; dataDir: string; run
     await store.close();
     throw error;
   });
-  const host = createCoworkerHost({ definitions, bus, store, runTask: options.runTask, logger: options.logger });
-  await host.start();
-  return {
-    host,
-    bus,
-    store,
-    definitions,
-    async close() {
-      await control.close();
-      await host.stop();
-      await bus.close();
-      await store.close();
-    },
-  };
+  return startHost({ definitions, bus, store, runTask: options.runTask, logger: options.logger }, async () => {
+    await control.close();
+    await store.close();
+  });
 }
 
 export interface DistributedOptions {
@@ -77,18 +85,9 @@ export async function startDistributed(options: DistributedOptions): Promise<Run
   });
   const store = createMongoStore({ db: mongo.db(options.dbName) });
   const bus = await createNatsBus({ connection, logger, ...(options.subjectPrefix ? { prefix: options.subjectPrefix } : {}) });
-  const host = createCoworkerHost({ definitions, bus, store, runTask: options.runTask, logger });
-  await host.start();
-  return {
-    host,
-    bus,
-    store,
-    definitions,
-    async close() {
-      await host.stop();
-      await bus.close();
-      await connection.drain();
-      await mongo.close();
-    },
-  };
+  return startHost({ definitions, bus, store, runTask: options.runTask, logger }, async () => {
+    await store.close();
+    await connection.drain();
+    await mongo.close();
+  });
 }
