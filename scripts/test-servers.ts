@@ -42,7 +42,7 @@ export function ensureBinary(name: Binary): string {
   if (!hasGo()) {
     throw new Error(
       `${name} is not installed and Go is not available to build it.\n` +
-        `Install Go 1.24+ (https://go.dev/dl/, or 'apt-get install golang') and run the tests again, ` +
+        `Install Go 1.26+ (https://go.dev/dl/; an older Go fetches the toolchain it needs) and run the tests again, ` +
         `or build it yourself: GOBIN=${binDir()} go install ${BINARIES[name]}\n` +
         `or point the tests at running servers with NATS_URL and MONGODB_URI.`,
     );
