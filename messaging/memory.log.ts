@@ -1,9 +1,11 @@
 // The in-process durable log: every stored cmd./evt. message in publish order, with the same
-// limits as the JetStream stream (7-day max age, 2-minute Nats-Msg-Id de-duplication window).
+// limits as the JetStream stream (7-day max age, 2-minute Nats-Msg-Id de-duplication window),
+// plus a cap on the count so a long-running embedded runtime keeps bounded memory.
 import { subjectMatches } from './bus.subjects.ts';
 
 const MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 const DEDUPLICATION_WINDOW_MS = 2 * 60 * 1000;
+const MAX_ENTRIES = 100_000;
 
 export interface LogEntry {
   seq: number;
@@ -33,8 +35,11 @@ export function createMemoryLog(): MemoryLog {
       if (now - storedAt < DEDUPLICATION_WINDOW_MS) break;
       seenMsgIds.delete(msgId);
     }
-    const firstKept = entries.findIndex((entry) => now - entry.storedAt < MAX_AGE_MS);
-    if (firstKept !== 0) entries = firstKept === -1 ? [] : entries.slice(firstKept);
+    const fresh = entries.findIndex((entry) => now - entry.storedAt < MAX_AGE_MS);
+    // Over the cap, drop a tenth at once rather than copying the log on every append.
+    const overCap = entries.length >= MAX_ENTRIES ? entries.length - MAX_ENTRIES * 0.9 : 0;
+    const firstKept = fresh === -1 ? entries.length : Math.max(fresh, overCap);
+    if (firstKept > 0) entries = entries.slice(firstKept);
   }
 
   return {
