@@ -3,7 +3,7 @@
 import { SimpleChatModel } from '@langchain/core/language_models/chat_models';
 import type { BaseMessage } from '@langchain/core/messages';
 
-export const SCRIPTED_LABEL = '[scripted model: no LLM configured, set OPENAI_API_KEY or OPENAI_BASE_URL]';
+const SCRIPTED_LABEL = '[scripted model: no LLM configured, set OPENAI_API_KEY or OPENAI_BASE_URL]';
 
 function text(message: BaseMessage | undefined): string {
   return typeof message?.content === 'string' ? message.content : JSON.stringify(message?.content ?? '');

@@ -7,7 +7,7 @@ interface SnapshotLike {
   context: CoworkerContext;
 }
 
-export function stateOf(snapshot: SnapshotLike): CoworkerState {
+function stateOf(snapshot: SnapshotLike): CoworkerState {
   const value = snapshot.value as { status: CoworkerState['status']; shift: CoworkerState['shift'] };
   return { status: value.status, shift: value.shift };
 }

@@ -1,3 +1,3 @@
 export { coworkerMachine, type CoworkerMachine } from './coworker.machine.ts';
-export { statusOf, stateOf, deadlineOf } from './coworker.status.ts';
+export { statusOf, deadlineOf } from './coworker.status.ts';
 export type * from './coworker.types.ts';
