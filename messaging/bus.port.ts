@@ -34,7 +34,7 @@ export interface RequestOptions {
 
 export interface Bus {
   /**
-   * Durable publish to a `cmd.>` or `evt.>` subject. Resolves once stored; retries with backoff
+   * Durable publish to a `cmd.>`, `evt.>` or `trg.>` subject. Resolves once stored; retries with backoff
    * while the server is away, then rejects with BUS_UNAVAILABLE.
    */
   publish(subject: string, data: unknown, options: PublishOptions): Promise<void>;

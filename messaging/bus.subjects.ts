@@ -3,7 +3,7 @@
 import { CoworkersError } from '../protocol/index.ts';
 
 /** Subject roots that live in the durable log (JetStream); everything else is live only. */
-const DURABLE_ROOTS = ['cmd', 'evt'];
+const DURABLE_ROOTS = ['cmd', 'evt', 'trg'];
 
 const TOKEN = /^[^\s.*>]+$/;
 
@@ -29,13 +29,13 @@ export function assertSubject(subject: string, options: { wildcards: boolean }):
   }
 }
 
-/** Durable operations (publish, consume) only accept `cmd.…` and `evt.…` subjects. */
+/** Durable operations (publish, consume) only accept `cmd.…`, `evt.…` and `trg.…` subjects. */
 export function assertDurableSubject(subject: string, options: { wildcards: boolean }): void {
   assertSubject(subject, options);
   const root = subject.split('.')[0] ?? '';
   if (!DURABLE_ROOTS.includes(root)) {
     throw invalid(
-      `"${subject}" is not a durable subject: only cmd.… and evt.… subjects are stored`,
+      `"${subject}" is not a durable subject: only cmd.…, evt.… and trg.… subjects are stored`,
       'Publish commands to cmd.<coworkerId> and events to evt.<coworkerId>.<type>; use request() for calls.',
     );
   }

@@ -1,4 +1,4 @@
-// The JetStream topology behind one prefix: a stream holding `<prefix>.cmd.>` and `<prefix>.evt.>`,
+// The JetStream topology behind one prefix: a stream holding `<prefix>.cmd.>`, `.evt.>` and `.trg.>`,
 // and one durable pull consumer per consumer name.
 import { nanos } from '@nats-io/transport-node';
 import {
@@ -39,7 +39,7 @@ function hasCode(error: unknown, code: number): boolean {
 export async function ensureStream(jsm: JetStreamManager, prefix: string): Promise<string> {
   const name = streamNameFor(prefix);
   const updatable: Partial<StreamUpdateConfig> = {
-    subjects: [`${prefix}.cmd.>`, `${prefix}.evt.>`],
+    subjects: [`${prefix}.cmd.>`, `${prefix}.evt.>`, `${prefix}.trg.>`],
     max_age: nanos(STREAM_MAX_AGE_MS),
     duplicate_window: nanos(DEDUPLICATION_WINDOW_MS),
   };

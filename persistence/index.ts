@@ -1,3 +1,3 @@
-export type { CoworkerRecord, CoworkerSummary, Store } from './store.port.ts';
+export type { CoworkerRecord, CoworkerSummary, ScheduleFire, Store } from './store.port.ts';
 export { createSqliteStore, type SqliteStoreOptions } from './sqlite.store.ts';
 export { createMongoStore, type MongoStoreOptions } from './mongo.store.ts';

@@ -1,7 +1,7 @@
 // The store port: where coworkers live between restarts. Two adapters implement it: MongoDB
 // (the official driver; single-document atomic operations only, so it also runs on
 // MongoDB-compatible servers such as FerretDB) and SQLite (the built-in node:sqlite).
-import type { CoworkerDefinition, CoworkerStatus } from '../protocol/index.ts';
+import type { AuditEntry, AuditQuery, CoworkerDefinition, CoworkerStatus } from '../protocol/index.ts';
 
 export interface CoworkerRecord {
   id: string;
@@ -24,6 +24,16 @@ export interface CoworkerSummary {
   updatedAt: number;
 }
 
+/** One fire of a job's schedule; its id is `<coworkerId>:<jobId>:<fireAt>`. */
+export interface ScheduleFire {
+  coworkerId: string;
+  jobId: string;
+  /** The scheduled time (epoch ms), not the moment a runtime noticed it. */
+  fireAt: number;
+  /** Which runtime recorded it first (for people reading the store). */
+  recordedBy: string;
+}
+
 export interface Store {
   /** Insert or update coworkers' definitions in one go; their snapshots and versions are kept. */
   registerCoworkers(definitions: CoworkerDefinition[]): Promise<void>;
@@ -37,5 +47,13 @@ export interface Store {
    */
   saveSnapshot(id: string, expectedVersion: number, snapshot: unknown, status: CoworkerStatus): Promise<number>;
   listCoworkers(): Promise<CoworkerSummary[]>;
+  /** Appends audit entries; an entry whose id is already stored is skipped (replays, re-runs). */
+  appendAudit(entries: AuditEntry[]): Promise<void>;
+  /** One coworker's entries, oldest first (by time, then id), filtered by run, job and time. */
+  queryAudit(query: AuditQuery): Promise<AuditEntry[]>;
+  /** Records a schedule fire; false when this fire was recorded before, by any runtime. */
+  recordFire(fire: ScheduleFire): Promise<boolean>;
+  /** The latest recorded fire time of a job, or null if it never fired. */
+  lastFire(coworkerId: string, jobId: string): Promise<number | null>;
   close(): Promise<void>;
 }

@@ -1,6 +1,7 @@
 // Commands to coworkers and events from them: the payloads every service shares, versioned by
 // the `v` field and by the subject prefix (subjects.ts).
 import { z } from 'zod';
+import { auditRecordSchema } from './audit.ts';
 
 export const PROTOCOL_VERSION = 1 as const;
 
@@ -11,6 +12,10 @@ export const taskSchema = z.strictObject({
   requestedBy: z.string().min(1).describe('Who asked: a Slack user id, "cli:<user>", "schedule" or a coworker id.'),
   jobId: z.string().optional(),
   createdAt: z.number().int(),
+  /** Run even while the coworker is off duty (a job with outsideWorkingHours). */
+  anyTime: z.boolean().optional(),
+  /** The event that started this run; its data is untrusted input, never instructions. */
+  trigger: z.strictObject({ id: z.string(), event: z.string(), data: z.record(z.string(), z.unknown()) }).optional(),
 });
 export type Task = z.output<typeof taskSchema>;
 
@@ -23,9 +28,13 @@ export const commandSchema = z.discriminatedUnion('type', [
     ...commandBase,
     type: z.literal('approval.decide'),
     approvalId: z.string().min(1),
-    decision: z.enum(['approved', 'rejected']),
+    decision: z.enum(['approved', 'rejected', 'edited']).describe('"edited" replaces the arguments and asks again.'),
     by: z.string().min(1),
     reason: z.string().optional(),
+    args: z.record(z.string(), z.unknown()).optional().describe('The new arguments of an "edited" decision.'),
+  }).refine((command) => (command.decision === 'edited') === (command.args !== undefined), {
+    message: 'an "edited" decision carries the new args, and only an edited one does',
+    path: ['args'],
   }),
   z.strictObject({ ...commandBase, type: z.literal('block.resolve'), answer: z.string().min(1), by: z.string().min(1) }),
 ]);
@@ -39,6 +48,30 @@ export const coworkerStateSchema = z.strictObject({
 export type CoworkerState = z.output<typeof coworkerStateSchema>;
 
 /** What `list`, the console and the gateway need to know about a coworker without its snapshot. */
+/** A gated tool call waiting for a person: everything an approver needs to decide. */
+export const approvalRequestSchema = z.strictObject({
+  id: z.string(),
+  toolCallId: z.string(),
+  tool: z.string(),
+  args: z.record(z.string(), z.unknown()),
+  risk: z.string(),
+  /** Why the policy gates this call, in words. */
+  reason: z.string(),
+  summary: z.string(),
+  argsHash: z.string(),
+  policyVersion: z.string(),
+  taskId: z.string(),
+  jobId: z.string().optional(),
+});
+export type ApprovalRequest = z.output<typeof approvalRequestSchema>;
+
+export const pendingApprovalSchema = approvalRequestSchema.extend({
+  approvers: z.array(z.string()),
+  requestedAt: z.number().int(),
+  deadline: z.number().int().nullable(),
+});
+export type PendingApprovalView = z.output<typeof pendingApprovalSchema>;
+
 export const coworkerStatusSchema = z.strictObject({
   state: coworkerStateSchema,
   since: z.number().int().describe('When the coworker entered its current status (epoch ms).'),
@@ -46,6 +79,7 @@ export const coworkerStatusSchema = z.strictObject({
   currentTaskId: z.string().optional(),
   waitingFor: z.string().optional().describe('What it waits for and on whom, in words.'),
   deadline: z.number().int().optional(),
+  approvals: z.array(pendingApprovalSchema).optional().describe('Gated calls waiting for a decision.'),
 });
 export type CoworkerStatus = z.output<typeof coworkerStatusSchema>;
 
@@ -60,15 +94,17 @@ export const coworkerEventSchema = z.discriminatedUnion('type', [
     text: z.string(),
     taskId: z.string().optional(),
   }),
+  z.strictObject({ ...eventBase, type: z.literal('approval.requested'), approval: pendingApprovalSchema }),
   z.strictObject({
     ...eventBase,
-    type: z.literal('approval.requested'),
+    type: z.literal('approval.decided'),
     approvalId: z.string(),
     taskId: z.string(),
-    summary: z.string(),
-    approvers: z.array(z.string()),
-    deadline: z.number().int(),
+    outcome: z.enum(['approved', 'rejected', 'edited', 'expired', 'cancelled']),
+    by: z.string(),
+    reason: z.string().optional(),
   }),
+  z.strictObject({ ...eventBase, type: z.literal('audit'), entry: auditRecordSchema }),
   z.strictObject({ ...eventBase, type: z.literal('decision.refused'), approvalId: z.string(), by: z.string(), reason: z.string() }),
 ]);
 export type CoworkerEvent = z.output<typeof coworkerEventSchema>;

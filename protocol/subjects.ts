@@ -1,5 +1,5 @@
 // Subjects, relative to the bus prefix (the NATS adapter prepends it, e.g. "coworkers.v1.").
-// Commands and events are durable (JetStream); `ctl.*` subjects are request/reply.
+// Commands, events and triggers are durable (JetStream); `tool.*` subjects are request/reply.
 
 export const subjects = {
   /** Commands addressed to one coworker. */
@@ -9,6 +9,13 @@ export const subjects = {
   event: (coworkerId: string, type: string) => `evt.${coworkerId}.${type}`,
   allEvents: 'evt.>',
   eventsOf: (coworkerId: string) => `evt.${coworkerId}.>`,
+  /** Every coworker's audit events. */
+  allAudit: 'evt.*.audit',
+  /** Tool calls to one connector (request/reply). */
+  tool: (connector: string) => `tool.${connector}`,
+  /** Trigger events connectors emit, e.g. `trg.crm.deal.stale` (durable). */
+  trigger: (event: string) => `trg.${event}`,
+  allTriggers: 'trg.>',
 } as const;
 
 /** Default prefix: product name and protocol version, so a v2 can run beside a v1. */

@@ -1,0 +1,57 @@
+// Tools: what a connector declares about each operation it offers, and the request/reply that
+// calls one. The risk class is the connector's declaration; the model never sees or sets it.
+import { z } from 'zod';
+import { PROTOCOL_VERSION } from './messages.ts';
+
+export const TOOL_RISKS = ['read', 'write', 'customer-facing', 'money', 'destructive', 'public-post'] as const;
+export const toolRiskSchema = z.enum(TOOL_RISKS);
+export type ToolRisk = z.output<typeof toolRiskSchema>;
+
+/** Risks that need a person's yes unless the coworker's policy (or its job) says otherwise. */
+export const GATED_BY_DEFAULT: readonly ToolRisk[] = ['customer-facing', 'money', 'destructive', 'public-post'];
+
+export const toolSpecSchema = z.strictObject({
+  name: z.string().regex(/^[a-z][a-zA-Z0-9]*(\.[a-z][a-zA-Z0-9_]*)+$/),
+  description: z.string().min(1),
+  risk: toolRiskSchema,
+  /** JSON Schema of the arguments, as the model sees it. */
+  input: z.record(z.string(), z.unknown()),
+});
+export type ToolSpec = z.output<typeof toolSpecSchema>;
+
+/** The approval a gated call executes under; the connector checks the hash against the arguments it got. */
+export const approvalGrantSchema = z.strictObject({ id: z.string().min(1), argsHash: z.string().min(1), policyVersion: z.string().min(1) });
+export type ApprovalGrant = z.output<typeof approvalGrantSchema>;
+
+export const toolCallSchema = z.strictObject({
+  v: z.literal(PROTOCOL_VERSION),
+  tool: z.string().min(1),
+  args: z.record(z.string(), z.unknown()),
+  coworkerId: z.string().min(1),
+  runId: z.string().min(1),
+  /** The connector runs a key once and answers repeats with the first result. */
+  idempotencyKey: z.string().min(1),
+  approval: approvalGrantSchema.optional(),
+});
+export type ToolCall = z.output<typeof toolCallSchema>;
+
+export const toolResultSchema = z.strictObject({
+  result: z.unknown(),
+  /** True when the key had run before and this is its first result, not a new side effect. */
+  replayed: z.boolean(),
+});
+export type ToolResult = z.output<typeof toolResultSchema>;
+
+/** The connector of a tool: the part of its name before the first dot. */
+export function connectorOf(tool: string): string {
+  return tool.slice(0, tool.indexOf('.'));
+}
+
+// OpenAI function names allow only [a-zA-Z0-9_-]: "crm.updateDeal" travels as "crm__updateDeal".
+export function toModelToolName(tool: string): string {
+  return tool.replaceAll('.', '__');
+}
+
+export function fromModelToolName(name: string): string {
+  return name.replaceAll('__', '.');
+}
