@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createActor, fromPromise } from 'xstate';
 import { getShortestPaths } from 'xstate/graph';
-import type { Task } from '../protocol/index.ts';
+import type { ApprovalRequest, Task } from '../protocol/index.ts';
 import { coworkerMachine } from './coworker.machine.ts';
 import { deadlineOf, statusOf } from './coworker.status.ts';
 import type { CoworkerEmitted, CoworkerEvent, CoworkerPolicy, RunInput, RunOutcome } from './coworker.types.ts';
@@ -12,6 +12,15 @@ const policy: CoworkerPolicy = { manager: 'UMANAGER', approvers: ['UMANAGER', 'U
 
 function task(id: string, at = T0): Task {
   return { id, text: `do ${id}`, source: 'person', requestedBy: 'UASKER', createdAt: at };
+}
+
+function request(id: string, summary: string, taskId = 't1'): ApprovalRequest {
+  return { id, toolCallId: `call-${id}`, tool: 'email.send', args: { to: 'bob@acme.com' }, risk: 'customer-facing', reason: 'gated by default', summary, argsHash: `hash-${id}`, policyVersion: 'p1', taskId };
+}
+
+/** A run step that stops for the given approvals, with the runner's state to keep. */
+function approvalNeeded(requests: ApprovalRequest[], at = T0) {
+  return { kind: 'approvalNeeded' as const, requests, run: { step: 1 }, at };
 }
 
 /** A coworker whose runner answers with whatever the test resolves, step by step. */
@@ -46,7 +55,7 @@ describe('coworker machine', () => {
     expect(runs).toHaveLength(0);
     send({ type: 'shift.start', at: T0 + 10 });
     expect(status()).toMatchObject({ state: { status: 'working', shift: 'onDuty' }, since: T0 + 10, backlog: 1, currentTaskId: 't1' });
-    expect(runs[0]?.input).toEqual({ coworkerId: 'ava', task: task('t1'), notes: [] });
+    expect(runs[0]?.input).toEqual({ coworkerId: 'ava', task: task('t1'), notes: [], run: null });
   });
 
   it('ignores a task it has already seen (a redelivered command)', () => {
@@ -84,10 +93,14 @@ describe('coworker machine', () => {
     const { send, status, runs, emitted, settle } = startCoworker();
     send({ type: 'shift.start', at: T0 });
     send({ type: 'task.assign', task: task('t1'), at: T0 });
-    runs[0]!.resolve({ kind: 'approvalNeeded', approval: { id: 'a1', summary: 'email bob@acme.com' }, at: T0 + 1 });
+    runs[0]!.resolve(approvalNeeded([request('a1', 'email bob@acme.com')], T0 + 1));
     await settle();
     expect(status()).toMatchObject({ state: { status: 'awaitingApproval' }, deadline: T0 + 1 + HOUR, waitingFor: expect.stringContaining('UMANAGER, UAPPROVER') });
-    expect(emitted).toContainEqual({ type: 'approval.requested', approvalId: 'a1', taskId: 't1', summary: 'email bob@acme.com', approvers: ['UMANAGER', 'UAPPROVER'], deadline: T0 + 1 + HOUR });
+    expect(emitted).toContainEqual({
+      type: 'approval.requested',
+      approval: { ...request('a1', 'email bob@acme.com'), approvers: ['UMANAGER', 'UAPPROVER'], requestedAt: T0 + 1, deadline: T0 + 1 + HOUR },
+    });
+    expect(status().approvals?.map((approval) => approval.id)).toEqual(['a1']);
 
     send({ type: 'approval.decide', approvalId: 'a1', decision: 'approved', by: 'USTRANGER', at: T0 + 2 });
     send({ type: 'approval.decide', approvalId: 'other', decision: 'approved', by: 'UMANAGER', at: T0 + 2 });
@@ -100,15 +113,25 @@ describe('coworker machine', () => {
     send({ type: 'approval.decide', approvalId: 'a1', decision: 'approved', by: 'UAPPROVER', at: T0 + 3 });
     expect(status().state.status).toBe('working');
     expect(runs[1]?.input.notes).toEqual([{ kind: 'decision', approvalId: 'a1', decision: 'approved', by: 'UAPPROVER', at: T0 + 3 }]);
+    expect(runs[1]?.input.run).toEqual({ step: 1 });
+    expect(emitted).toContainEqual({ type: 'approval.decided', approvalId: 'a1', taskId: 't1', outcome: 'approved', by: 'UAPPROVER' });
     send({ type: 'approval.decide', approvalId: 'a1', decision: 'approved', by: 'UAPPROVER', at: T0 + 4 });
-    expect(emitted.at(-1)).toMatchObject({ type: 'decision.refused', reason: 'no such approval is pending' });
+    const refusals = emitted.filter((e) => e.type === 'decision.refused');
+    expect(refusals.at(-1)).toMatchObject({ reason: 'already approved by UAPPROVER' });
+    expect(emitted.filter((e) => e.type === 'audit').map((e) => e.type === 'audit' && e.entry.kind)).toEqual([
+      'approval.requested',
+      'approval.refused',
+      'approval.refused',
+      'approval.decided',
+      'approval.refused',
+    ]);
   });
 
   it('escalates a missed approval deadline: remind, manager, then block', async () => {
     const { send, status, runs, emitted, settle, actor } = startCoworker();
     send({ type: 'shift.start', at: T0 });
     send({ type: 'task.assign', task: task('t1'), at: T0 });
-    runs[0]!.resolve({ kind: 'approvalNeeded', approval: { id: 'a1', summary: 'pay invoice' }, at: T0 });
+    runs[0]!.resolve(approvalNeeded([request('a1', 'pay invoice')], T0));
     await settle();
     send({ type: 'deadline.reached', at: T0 + HOUR - 1 });
     expect(emitted.filter((e) => e.type === 'message')).toHaveLength(0);
@@ -118,7 +141,7 @@ describe('coworker machine', () => {
     expect(deadlineOf(actor.getSnapshot().context)).toBe(T0 + 2 * HOUR);
 
     send({ type: 'deadline.reached', at: T0 + 2 * HOUR });
-    expect(emitted.at(-1)).toMatchObject({ type: 'message', to: { kind: 'manager' }, text: expect.stringContaining('Escalation') });
+    expect(emitted.filter((e) => e.type === 'message').at(-1)).toMatchObject({ to: { kind: 'manager' }, text: expect.stringContaining('Escalation') });
 
     send({ type: 'deadline.reached', at: T0 + 3 * HOUR });
     expect(status()).toMatchObject({ state: { status: 'blocked' }, waitingFor: expect.stringContaining('Nobody decided on "pay invoice"') });
@@ -128,7 +151,7 @@ describe('coworker machine', () => {
     const { send, status, runs, settle } = startCoworker({ policy: { ...policy, escalation: ['reject'] } });
     send({ type: 'shift.start', at: T0 });
     send({ type: 'task.assign', task: task('t1'), at: T0 });
-    runs[0]!.resolve({ kind: 'approvalNeeded', approval: { id: 'a1', summary: 'pay' }, at: T0 });
+    runs[0]!.resolve(approvalNeeded([request('a1', 'pay')], T0));
     await settle();
     send({ type: 'deadline.reached', at: T0 + HOUR });
     expect(status().state.status).toBe('working');
@@ -142,7 +165,7 @@ describe('coworker machine', () => {
     runs[0]!.resolve({ kind: 'blocked', question: 'Which budget?', at: T0 + 1 });
     await settle();
     expect(status()).toMatchObject({ state: { status: 'blocked' }, since: T0 + 1, deadline: T0 + 1 + HOUR });
-    expect(emitted.at(-1)).toEqual({ type: 'message', to: { kind: 'manager', id: 'UMANAGER' }, text: 'Blocked: Which budget?', taskId: 't1' });
+    expect(emitted).toContainEqual({ type: 'message', to: { kind: 'manager', id: 'UMANAGER' }, text: 'Blocked: Which budget?', taskId: 't1' });
 
     send({ type: 'block.resolve', answer: 'Q4', by: 'USTRANGER', at: T0 + 2 });
     expect(status().state.status).toBe('blocked');
@@ -169,7 +192,7 @@ describe('coworker machine', () => {
     rejecting.send({ type: 'deadline.reached', at: T0 + HOUR });
     rejecting.send({ type: 'deadline.reached', at: T0 + 2 * HOUR });
     expect(rejecting.status().state.status).toBe('idle');
-    expect(rejecting.emitted.at(-1)).toMatchObject({ type: 'message', text: expect.stringContaining('Gave up') });
+    expect(rejecting.emitted.filter((e) => e.type === 'message').at(-1)).toMatchObject({ text: expect.stringContaining('Gave up') });
 
     const blocking = startCoworker({ policy: { ...policy, escalation: ['block'] } });
     blocking.send({ type: 'shift.start', at: T0 });
@@ -189,7 +212,7 @@ describe('coworker machine', () => {
     send({ type: 'task.assign', task: task('t3'), at: T0 });
     send({ type: 'task.cancel', taskId: 't3', by: 'UMANAGER', at: T0 });
     expect(status().backlog).toBe(1);
-    runs[0]!.resolve({ kind: 'approvalNeeded', approval: { id: 'a1', summary: 's' }, at: T0 });
+    runs[0]!.resolve(approvalNeeded([request('a1', 's')], T0));
     await settle();
     send({ type: 'task.cancel', taskId: 't1', by: 'UMANAGER', at: T0 + 1 });
     expect(status()).toMatchObject({ state: { status: 'working' }, currentTaskId: 't2' });
@@ -216,7 +239,7 @@ describe('coworker machine', () => {
     send({ type: 'task.assign', task: task('t1'), at: T0 });
     runs[0]!.resolve({ kind: 'blocked', question: 'q', at: T0 });
     await settle();
-    expect(emitted.at(-1)).toMatchObject({ to: { kind: 'manager', id: 'UNEW' } });
+    expect(emitted.filter((e) => e.type === 'message').at(-1)).toMatchObject({ to: { kind: 'manager', id: 'UNEW' } });
   });
 
   it('survives persist and restore in every status with the same backlog, resuming the run', async () => {
@@ -224,7 +247,7 @@ describe('coworker machine', () => {
     send({ type: 'shift.start', at: T0 });
     send({ type: 'task.assign', task: task('t1'), at: T0 });
     send({ type: 'task.assign', task: task('t2'), at: T0 });
-    runs[0]!.resolve({ kind: 'approvalNeeded', approval: { id: 'a1', summary: 's' }, at: T0 });
+    runs[0]!.resolve(approvalNeeded([request('a1', 's')], T0));
     await settle();
     const persisted = JSON.parse(JSON.stringify(actor.getPersistedSnapshot()));
     actor.stop();
@@ -240,6 +263,69 @@ describe('coworker machine', () => {
     expect(resumedRuns).toHaveLength(1);
   });
 
+  it('tracks several approvals of one step on their own and resumes once all are decided', async () => {
+    const { send, status, runs, emitted, settle } = startCoworker();
+    send({ type: 'shift.start', at: T0 });
+    send({ type: 'task.assign', task: task('t1'), at: T0 });
+    runs[0]!.resolve(approvalNeeded([request('a1', 'email bob'), request('a2', 'email eve')]));
+    await settle();
+    expect(status().approvals?.map((approval) => approval.id)).toEqual(['a1', 'a2']);
+    send({ type: 'approval.decide', approvalId: 'a2', decision: 'edited', args: { to: 'eve@acme.com' }, by: 'UMANAGER', at: T0 + 1 });
+    expect(status()).toMatchObject({ state: { status: 'awaitingApproval' } });
+    expect(status().approvals?.map((approval) => approval.id)).toEqual(['a1']);
+    send({ type: 'approval.decide', approvalId: 'a1', decision: 'rejected', reason: 'not now', by: 'UAPPROVER', at: T0 + 2 });
+    expect(status().state.status).toBe('working');
+    expect(runs[1]?.input.notes).toEqual([
+      { kind: 'decision', approvalId: 'a2', decision: 'edited', args: { to: 'eve@acme.com' }, by: 'UMANAGER', at: T0 + 1 },
+      { kind: 'decision', approvalId: 'a1', decision: 'rejected', reason: 'not now', by: 'UAPPROVER', at: T0 + 2 },
+    ]);
+    expect(emitted.filter((e) => e.type === 'approval.requested')).toHaveLength(2);
+  });
+
+  it('keeps the runner state of a step and hands it to the next, with the notes cleared', async () => {
+    const { send, status, runs, settle } = startCoworker();
+    send({ type: 'shift.start', at: T0 });
+    send({ type: 'task.assign', task: task('t1'), at: T0 });
+    runs[0]!.resolve({ kind: 'progress', run: { turn: 1 }, at: T0 + 1 });
+    await settle();
+    expect(status().state.status).toBe('working');
+    expect(runs[1]?.input).toMatchObject({ run: { turn: 1 }, notes: [] });
+    runs[1]!.resolve({ kind: 'blocked', question: 'Which?', run: { turn: 2 }, at: T0 + 2 });
+    await settle();
+    send({ type: 'block.resolve', answer: 'This one', by: 'UMANAGER', at: T0 + 3 });
+    expect(runs[2]?.input).toMatchObject({ run: { turn: 2 }, notes: [{ kind: 'answer', answer: 'This one' }] });
+  });
+
+  it('runs a task marked anyTime while off duty', () => {
+    const { send, status } = startCoworker();
+    send({ type: 'task.assign', task: { ...task('t1'), anyTime: true }, at: T0 });
+    expect(status().state).toEqual({ status: 'working', shift: 'offDuty' });
+  });
+
+  it('auto-rejects every pending approval on the deadline and closes them for the approvers', async () => {
+    const { send, runs, emitted, settle } = startCoworker({ policy: { ...policy, escalation: ['reject'] } });
+    send({ type: 'shift.start', at: T0 });
+    send({ type: 'task.assign', task: task('t1'), at: T0 });
+    runs[0]!.resolve(approvalNeeded([request('a1', 'one'), request('a2', 'two')]));
+    await settle();
+    send({ type: 'deadline.reached', at: T0 + HOUR });
+    expect(runs[1]?.input.notes.map((note) => note.kind === 'decision' && note.approvalId)).toEqual(['a1', 'a2']);
+    expect(emitted.filter((e) => e.type === 'approval.decided').map((e) => e.type === 'approval.decided' && e.outcome)).toEqual(['rejected', 'rejected']);
+  });
+
+  it('closes pending approvals when their task is cancelled, so late clicks decide nothing', async () => {
+    const { send, runs, emitted, settle } = startCoworker();
+    send({ type: 'shift.start', at: T0 });
+    send({ type: 'task.assign', task: task('t1'), at: T0 });
+    runs[0]!.resolve(approvalNeeded([request('a1', 'one')]));
+    await settle();
+    send({ type: 'task.cancel', taskId: 't1', by: 'UMANAGER', at: T0 + 1 });
+    expect(emitted).toContainEqual({ type: 'approval.decided', approvalId: 'a1', taskId: 't1', outcome: 'cancelled', by: 'UMANAGER', reason: 'the task was cancelled' });
+    send({ type: 'approval.decide', approvalId: 'a1', decision: 'approved', by: 'UMANAGER', at: T0 + 2 });
+    expect(emitted.at(-2)).toMatchObject({ type: 'decision.refused', reason: 'no such approval is pending' });
+    expect(runs).toHaveLength(1);
+  });
+
   it('reaches every state of the chart (graph traversal)', () => {
     const done = (output: RunOutcome) => ({ type: 'xstate.done.actor.run', output }) as unknown as CoworkerEvent;
     const paths = getShortestPaths(coworkerMachine, {
@@ -249,7 +335,7 @@ describe('coworker machine', () => {
         { type: 'shift.end', at: T0 },
         { type: 'task.assign', task: task('t1'), at: T0 },
         done({ kind: 'done', summary: 'ok', at: T0 }),
-        done({ kind: 'approvalNeeded', approval: { id: 'a1', summary: 's' }, at: T0 }),
+        done(approvalNeeded([request('a1', 's')], T0)),
         done({ kind: 'blocked', question: 'q', at: T0 }),
         { type: 'approval.decide', approvalId: 'a1', decision: 'approved', by: 'UMANAGER', at: T0 },
         { type: 'block.resolve', answer: 'a', by: 'UMANAGER', at: T0 },

@@ -1,22 +1,27 @@
 // The coworker statechart. Two parallel regions: `status` (idle, working, awaitingApproval,
 // blocked) and `shift` (onDuty, offDuty). Pure: time arrives in events, effects are the
 // `runTask` actor slot and emitted events, both handled by actors/.
-import { and, assign, emit, enqueueActions, fromPromise, not, setup, stateIn } from 'xstate';
+import { and, assign, emit, enqueueActions, fromPromise, not, or, setup, stateIn } from 'xstate';
 import type {
   CoworkerContext,
   CoworkerEmitted,
   CoworkerEvent,
   CoworkerInput,
-  Recipient,
+  DecisionOutcome,
   RunInput,
   RunOutcome,
   TaskNote,
   Wait,
 } from './coworker.types.ts';
-import type { EscalationStep, Task } from '../protocol/index.ts';
+import type { AuditRecord, EscalationStep, Task } from '../protocol/index.ts';
 
 /** How many task ids are remembered to drop redelivered assignments. */
 const RECENT_TASK_IDS = 500;
+/** How many decisions are remembered to tell a late click who decided first. */
+const RECENT_DECISIONS = 50;
+
+type Enqueue = { emit: (event: CoworkerEmitted) => void };
+type DecideEvent = Extract<CoworkerEvent, { type: 'approval.decide' }>;
 
 /** The time of the event that caused a transition; run outcomes carry theirs in `output`. */
 function timeOf(event: unknown, fallback: number): number {
@@ -36,16 +41,25 @@ function blockQuestion(event: unknown): string {
   return `The run failed: ${failure}. Tell me how to proceed, or cancel the task.`;
 }
 
-function requesterOf(task: Task, manager: string): Recipient {
-  return task.source === 'person' ? { kind: 'user', id: task.requestedBy } : { kind: 'manager', id: manager };
-}
-
 function activeWait(context: CoworkerContext): Wait | null {
   return context.approval ?? context.block;
 }
 
 function nextWait(context: CoworkerContext, wait: Wait, at: number): Wait {
   return { step: wait.step + 1, deadline: at + context.policy.deadlineMs };
+}
+
+function audit(context: CoworkerContext, record: Omit<AuditRecord, 'runId' | 'jobId'>): CoworkerEmitted {
+  const task = context.current?.task;
+  return { type: 'audit', entry: { ...record, ...(task ? { runId: task.id } : {}), ...(task?.jobId ? { jobId: task.jobId } : {}) } };
+}
+
+/** Tells the gateway and the trail that a pending approval ended without a person's decision. */
+function closeApprovals(context: CoworkerContext, enqueue: Enqueue, outcome: DecisionOutcome, by: string, reason: string): void {
+  for (const request of context.approval?.requests ?? []) {
+    enqueue.emit({ type: 'approval.decided', approvalId: request.id, taskId: request.taskId, outcome, by, reason });
+    enqueue.emit(audit(context, { kind: 'approval.decided', by, approvalId: request.id, tool: request.tool, summary: `${request.summary}: ${outcome} (${reason})` }));
+  }
 }
 
 export const coworkerMachine = setup({
@@ -58,6 +72,7 @@ export const coworkerMachine = setup({
   guards: {
     hasBacklog: ({ context }) => context.backlog.length > 0,
     onDuty: stateIn({ shift: 'onDuty' }),
+    nextRunsAnyTime: ({ context }) => context.backlog[0]?.anyTime === true,
     isNewTask: ({ context, event }) => {
       if (event.type !== 'task.assign') return false;
       const id = event.task.id;
@@ -65,7 +80,9 @@ export const coworkerMachine = setup({
     },
     isCurrentTask: ({ context, event }) => event.type === 'task.cancel' && context.current?.task.id === event.taskId,
     outcomeIs: ({ event }, params: { kind: RunOutcome['kind'] }) => outcomeOf(event).kind === params.kind,
-    isPendingApproval: ({ context, event }) => event.type === 'approval.decide' && context.approval?.id === event.approvalId,
+    isPendingApproval: ({ context, event }) =>
+      event.type === 'approval.decide' && (context.approval?.requests.some((request) => request.id === event.approvalId) ?? false),
+    isLastPendingApproval: ({ context }) => context.approval?.requests.length === 1,
     isApprover: ({ context, event }) => event.type === 'approval.decide' && context.policy.approvers.includes(event.by),
     mayUnblock: ({ context, event }) =>
       event.type === 'block.resolve' && (event.by === context.policy.manager || context.policy.approvers.includes(event.by)),
@@ -93,37 +110,89 @@ export const coworkerMachine = setup({
     takeNextTask: assign(({ context }) => {
       if (context.current || context.backlog.length === 0) return {};
       const [task, ...rest] = context.backlog as [Task, ...Task[]];
-      return { current: { task, notes: [] }, backlog: rest };
+      return { current: { task, notes: [], run: null }, backlog: rest };
+    }),
+    // The runner folded the notes into its state: keep that state, drop the notes.
+    saveRun: assign(({ context, event }) => {
+      const outcome = outcomeOf(event);
+      if (!context.current || !('run' in outcome) || outcome.run === undefined) return {};
+      return { current: { ...context.current, notes: [], run: outcome.run } };
     }),
     finishTask: assign({ current: null, approval: null, block: null }),
     addNote: assign(({ context }, params: { note: TaskNote }) =>
       context.current ? { current: { ...context.current, notes: [...context.current.notes, params.note] } } : {},
     ),
     updatePolicy: assign({ policy: ({ context, event }) => (event.type === 'policy.update' ? event.policy : context.policy) }),
-    reportDone: emit(({ context, event }) => {
+    reportDone: enqueueActions(({ context, event, enqueue }) => {
       const outcome = outcomeOf(event) as Extract<RunOutcome, { kind: 'done' }>;
       const task = context.current!.task;
-      return { type: 'message' as const, to: requesterOf(task, context.policy.manager), text: outcome.summary, taskId: task.id };
+      const manager = context.policy.manager;
+      enqueue.emit({ type: 'message', to: { kind: 'manager', id: manager }, text: outcome.summary, taskId: task.id });
+      // The person who asked hears back too, unless that is the manager.
+      if (task.source === 'person' && task.requestedBy !== manager) {
+        enqueue.emit({ type: 'message', to: { kind: 'user', id: task.requestedBy }, text: outcome.summary, taskId: task.id });
+      }
     }),
     openApproval: enqueueActions(({ context, event, enqueue }) => {
       const outcome = outcomeOf(event);
       if (outcome.kind !== 'approvalNeeded' || !context.current) return;
       const deadline = outcome.at + context.policy.deadlineMs;
-      enqueue.assign({ approval: { ...outcome.approval, requestedAt: outcome.at, deadline, step: 0 } });
-      enqueue.emit({
-        type: 'approval.requested',
-        approvalId: outcome.approval.id,
-        taskId: context.current.task.id,
-        summary: outcome.approval.summary,
-        approvers: context.policy.approvers,
-        deadline,
+      enqueue.assign({ approval: { requests: outcome.requests, requestedAt: outcome.at, deadline, step: 0 } });
+      for (const request of outcome.requests) {
+        enqueue.emit({ type: 'approval.requested', approval: { ...request, approvers: context.policy.approvers, requestedAt: outcome.at, deadline } });
+        enqueue.emit(
+          audit(context, {
+            kind: 'approval.requested',
+            by: context.coworkerId,
+            approvalId: request.id,
+            tool: request.tool,
+            summary: `asked ${context.policy.approvers.join(', ')} to approve ${request.summary}`,
+            detail: { args: request.args, argsHash: request.argsHash, policyVersion: request.policyVersion, reason: request.reason, deadline },
+          }),
+        );
+      }
+    }),
+    decide: enqueueActions(({ context, event, enqueue }) => {
+      const decide = event as DecideEvent;
+      const request = context.approval?.requests.find((candidate) => candidate.id === decide.approvalId);
+      if (!request || !context.current || !context.approval) return;
+      const { approvalId, decision, by, at, reason, args } = decide;
+      const note: TaskNote = { kind: 'decision', approvalId, decision, by, at, ...(reason ? { reason } : {}), ...(args ? { args } : {}) };
+      enqueue.assign({
+        current: { ...context.current, notes: [...context.current.notes, note] },
+        approval: { ...context.approval, requests: context.approval.requests.filter((candidate) => candidate !== request) },
+        recentDecisions: [...context.recentDecisions, { approvalId, outcome: decision, by, at }].slice(-RECENT_DECISIONS),
       });
+      enqueue.emit({ type: 'approval.decided', approvalId, taskId: request.taskId, outcome: decision, by, ...(reason ? { reason } : {}) });
+      enqueue.emit(
+        audit(context, {
+          kind: 'approval.decided',
+          by,
+          approvalId,
+          tool: request.tool,
+          summary: `${decision} ${request.summary}${reason ? `: ${reason}` : ''}`,
+          ...(args ? { detail: { args } } : {}),
+        }),
+      );
+    }),
+    refuseDecision: enqueueActions(({ context, event, enqueue }, params: { reason: string }) => {
+      const decide = event as DecideEvent;
+      const earlier = context.recentDecisions.find((decision) => decision.approvalId === decide.approvalId);
+      const reason = earlier && params.reason === 'no such approval is pending' ? `already ${earlier.outcome} by ${earlier.by}` : params.reason;
+      enqueue.emit({ type: 'decision.refused', approvalId: decide.approvalId, by: decide.by, reason });
+      enqueue.emit(audit(context, { kind: 'approval.refused', by: decide.by, approvalId: decide.approvalId, summary: `${decide.decision} by ${decide.by} refused: ${reason}` }));
     }),
     openBlock: enqueueActions(({ context, event, enqueue }, params: { question?: string }) => {
       const at = timeOf(event, context.since);
       const question = params.question ?? blockQuestion(event);
       enqueue.assign({ approval: null, block: { question, since: at, deadline: at + context.policy.deadlineMs, step: 0 } });
       enqueue.emit({ type: 'message', to: { kind: 'manager', id: context.policy.manager }, text: `Blocked: ${question}`, taskId: context.current?.task.id });
+      enqueue.emit(audit(context, { kind: 'blocked', by: context.coworkerId, summary: question }));
+    }),
+    unblock: enqueueActions(({ context, event, enqueue }) => {
+      const resolve = event as Extract<CoworkerEvent, { type: 'block.resolve' }>;
+      enqueue.emit(audit(context, { kind: 'unblocked', by: resolve.by, summary: resolve.answer }));
+      enqueue.assign({ block: null });
     }),
     remind: enqueueActions(({ context, event, enqueue }) => {
       const wait = activeWait(context);
@@ -131,41 +200,66 @@ export const coworkerMachine = setup({
       const at = timeOf(event, context.since);
       if (context.approval) {
         const approval = context.approval;
+        const what = approval.requests.map((request) => `"${request.summary}" (approval ${request.id})`).join(', ');
         for (const approver of context.policy.approvers) {
-          enqueue.emit({ type: 'message', to: { kind: 'user', id: approver }, text: `Reminder: waiting for your decision on "${approval.summary}" (approval ${approval.id}).` });
+          enqueue.emit({ type: 'message', to: { kind: 'user', id: approver }, text: `Reminder: waiting for your decision on ${what}.` });
         }
         enqueue.assign({ approval: { ...approval, ...nextWait(context, wait, at) } });
+        enqueue.emit(audit(context, { kind: 'escalated', by: 'policy', summary: `reminded ${context.policy.approvers.join(', ')} of ${what}` }));
       } else if (context.block) {
         enqueue.emit({ type: 'message', to: { kind: 'manager', id: context.policy.manager }, text: `Reminder: still blocked: ${context.block.question}` });
         enqueue.assign({ block: { ...context.block, ...nextWait(context, wait, at) } });
+        enqueue.emit(audit(context, { kind: 'escalated', by: 'policy', summary: `reminded ${context.policy.manager} of the block` }));
       }
     }),
     escalateToManager: enqueueActions(({ context, event, enqueue }) => {
       const wait = activeWait(context);
       if (!wait) return;
       const at = timeOf(event, context.since);
-      const what = context.approval ? `approval of "${context.approval.summary}" (${context.approval.id})` : `an answer: ${context.block?.question}`;
+      const what = context.approval
+        ? `approval of ${context.approval.requests.map((request) => `"${request.summary}" (${request.id})`).join(', ')}`
+        : `an answer: ${context.block?.question}`;
       enqueue.emit({ type: 'message', to: { kind: 'manager', id: context.policy.manager }, text: `Escalation: still waiting for ${what}.` });
+      enqueue.emit(audit(context, { kind: 'escalated', by: 'policy', summary: `escalated to ${context.policy.manager}: waiting for ${what}` }));
       if (context.approval) enqueue.assign({ approval: { ...context.approval, ...nextWait(context, wait, at) } });
       else if (context.block) enqueue.assign({ block: { ...context.block, ...nextWait(context, wait, at) } });
     }),
+    rejectOnDeadline: enqueueActions(({ context, event, enqueue }) => {
+      if (!context.current || !context.approval) return;
+      const at = timeOf(event, context.since);
+      const reason = 'no decision before the deadline';
+      closeApprovals(context, enqueue, 'rejected', 'policy:deadline', reason);
+      const notes: TaskNote[] = context.approval.requests.map((request) => ({ kind: 'decision', approvalId: request.id, decision: 'rejected', by: 'policy:deadline', reason, at }));
+      enqueue.assign({ current: { ...context.current, notes: [...context.current.notes, ...notes] }, approval: null });
+    }),
+    expireApprovals: enqueueActions(({ context, event, enqueue }) => {
+      if (!context.current || !context.approval) return;
+      const at = timeOf(event, context.since);
+      closeApprovals(context, enqueue, 'expired', 'policy:deadline', 'no decision before the deadline');
+      const notes: TaskNote[] = context.approval.requests.map((request) => ({ kind: 'decision', approvalId: request.id, decision: 'expired', by: 'policy:deadline', at }));
+      enqueue.assign({ current: { ...context.current, notes: [...context.current.notes, ...notes] } });
+    }),
+    cancelCurrent: enqueueActions(({ context, event, enqueue }) => {
+      const cancel = event as Extract<CoworkerEvent, { type: 'task.cancel' }>;
+      closeApprovals(context, enqueue, 'cancelled', cancel.by, 'the task was cancelled');
+      enqueue.emit(audit(context, { kind: 'task.cancelled', by: cancel.by, summary: `cancelled "${context.current?.task.text.slice(0, 80)}"` }));
+    }),
     // The manager has been told; the block stays until someone answers or cancels.
     stopEscalating: assign({ block: ({ context }) => (context.block ? { ...context.block, deadline: null } : null) }),
-    refuseDecision: emit(({ event }, params: { reason: string }) => {
-      const decide = event as Extract<CoworkerEvent, { type: 'approval.decide' }>;
-      return { type: 'decision.refused' as const, approvalId: decide.approvalId, by: decide.by, reason: params.reason };
-    }),
     refuseUnblock: emit(({ context, event }) => ({
       type: 'message' as const,
       to: { kind: 'user' as const, id: (event as { by: string }).by },
       text: `Only the manager (${context.policy.manager}) or an approver can answer this coworker's questions.`,
     })),
-    abandonTask: emit(({ context }) => ({
-      type: 'message' as const,
-      to: { kind: 'manager' as const, id: context.policy.manager },
-      text: `Gave up on task "${context.current?.task.text}": nobody answered in time.`,
-      taskId: context.current?.task.id,
-    })),
+    abandonTask: enqueueActions(({ context, enqueue }) => {
+      enqueue.emit({
+        type: 'message',
+        to: { kind: 'manager', id: context.policy.manager },
+        text: `Gave up on task "${context.current?.task.text}": nobody answered in time.`,
+        ...(context.current ? { taskId: context.current.task.id } : {}),
+      });
+      enqueue.emit(audit(context, { kind: 'run.failed', by: 'policy', summary: 'gave up: nobody answered the block in time' }));
+    }),
   },
 }).createMachine({
   id: 'coworker',
@@ -178,6 +272,7 @@ export const coworkerMachine = setup({
     approval: null,
     block: null,
     recentTaskIds: [],
+    recentDecisions: [],
     since: input.now,
   }),
   on: {
@@ -192,22 +287,28 @@ export const coworkerMachine = setup({
       states: {
         idle: {
           entry: 'markSince',
-          always: { guard: and(['hasBacklog', 'onDuty']), target: 'working' },
+          always: { guard: and(['hasBacklog', or(['onDuty', 'nextRunsAnyTime'])]), target: 'working' },
         },
         working: {
           entry: ['markSince', 'takeNextTask'],
           invoke: {
             id: 'run',
             src: 'runTask',
-            input: ({ context }) => ({ coworkerId: context.coworkerId, task: context.current!.task, notes: context.current!.notes }),
+            input: ({ context }) => ({
+              coworkerId: context.coworkerId,
+              task: context.current!.task,
+              notes: context.current!.notes,
+              run: context.current!.run,
+            }),
             onDone: [
+              { guard: { type: 'outcomeIs', params: { kind: 'progress' } }, target: 'working', reenter: true, actions: 'saveRun' },
               { guard: { type: 'outcomeIs', params: { kind: 'done' } }, target: 'idle', actions: ['reportDone', 'finishTask'] },
-              { guard: { type: 'outcomeIs', params: { kind: 'approvalNeeded' } }, target: 'awaitingApproval', actions: 'openApproval' },
-              { target: 'blocked', actions: { type: 'openBlock', params: {} } },
+              { guard: { type: 'outcomeIs', params: { kind: 'approvalNeeded' } }, target: 'awaitingApproval', actions: ['saveRun', 'openApproval'] },
+              { target: 'blocked', actions: ['saveRun', { type: 'openBlock', params: {} }] },
             ],
             onError: { target: 'blocked', actions: { type: 'openBlock', params: {} } },
           },
-          on: { 'task.cancel': { guard: 'isCurrentTask', target: 'idle', actions: 'finishTask' } },
+          on: { 'task.cancel': { guard: 'isCurrentTask', target: 'idle', actions: ['cancelCurrent', 'finishTask'] } },
         },
         awaitingApproval: {
           entry: 'markSince',
@@ -215,45 +316,28 @@ export const coworkerMachine = setup({
             'approval.decide': [
               { guard: not('isPendingApproval'), actions: { type: 'refuseDecision', params: { reason: 'no such approval is pending' } } },
               { guard: not('isApprover'), actions: { type: 'refuseDecision', params: { reason: 'not an approver of this coworker' } } },
-              {
-                target: 'working',
-                actions: [
-                  {
-                    type: 'addNote',
-                    params: ({ event }) => ({
-                      note: { kind: 'decision', approvalId: event.approvalId, decision: event.decision, by: event.by, at: event.at, ...(event.reason ? { reason: event.reason } : {}) },
-                    }),
-                  },
-                  assign({ approval: null }),
-                ],
-              },
+              { guard: 'isLastPendingApproval', target: 'working', actions: ['decide', assign({ approval: null })] },
+              { actions: 'decide' },
             ],
             'deadline.reached': [
               { guard: not('deadlinePassed') },
               { guard: { type: 'escalationStepIs', params: { step: 'remind' } }, actions: 'remind' },
               { guard: { type: 'escalationStepIs', params: { step: 'manager' } }, actions: 'escalateToManager' },
-              {
-                guard: { type: 'escalationStepIs', params: { step: 'reject' } },
-                target: 'working',
-                actions: [
-                  {
-                    type: 'addNote',
-                    params: ({ context, event }) => ({
-                      note: { kind: 'decision', approvalId: context.approval!.id, decision: 'rejected', by: 'policy:deadline', reason: 'no decision before the deadline', at: event.at },
-                    }),
-                  },
-                  assign({ approval: null }),
-                ],
-              },
+              { guard: { type: 'escalationStepIs', params: { step: 'reject' } }, target: 'working', actions: 'rejectOnDeadline' },
               {
                 target: 'blocked',
-                actions: {
-                  type: 'openBlock',
-                  params: ({ context }) => ({ question: `Nobody decided on "${context.approval!.summary}" in time. Tell me how to proceed, or cancel the task.` }),
-                },
+                actions: [
+                  'expireApprovals',
+                  {
+                    type: 'openBlock',
+                    params: ({ context }) => ({
+                      question: `Nobody decided on ${context.approval!.requests.map((request) => `"${request.summary}"`).join(', ')} in time. Tell me how to proceed, or cancel the task.`,
+                    }),
+                  },
+                ],
               },
             ],
-            'task.cancel': { guard: 'isCurrentTask', target: 'idle', actions: 'finishTask' },
+            'task.cancel': { guard: 'isCurrentTask', target: 'idle', actions: ['cancelCurrent', 'finishTask'] },
           },
         },
         blocked: {
@@ -263,10 +347,7 @@ export const coworkerMachine = setup({
               { guard: not('mayUnblock'), actions: 'refuseUnblock' },
               {
                 target: 'working',
-                actions: [
-                  { type: 'addNote', params: ({ event }) => ({ note: { kind: 'answer', answer: event.answer, by: event.by, at: event.at } }) },
-                  assign({ block: null }),
-                ],
+                actions: [{ type: 'addNote', params: ({ event }) => ({ note: { kind: 'answer', answer: event.answer, by: event.by, at: event.at } }) }, 'unblock'],
               },
             ],
             'deadline.reached': [
@@ -276,7 +357,7 @@ export const coworkerMachine = setup({
               { guard: { type: 'escalationStepIs', params: { step: 'reject' } }, target: 'idle', actions: ['abandonTask', 'finishTask'] },
               { actions: 'stopEscalating' },
             ],
-            'task.cancel': { guard: 'isCurrentTask', target: 'idle', actions: 'finishTask' },
+            'task.cancel': { guard: 'isCurrentTask', target: 'idle', actions: ['cancelCurrent', 'finishTask'] },
           },
         },
       },

@@ -18,8 +18,10 @@ export function statusOf(snapshot: SnapshotLike): CoworkerStatus {
   const status: CoworkerStatus = { state, since: context.since, backlog: context.backlog.length };
   if (context.current) status.currentTaskId = context.current.task.id;
   if (state.status === 'awaitingApproval' && context.approval) {
-    status.waitingFor = `approval of "${context.approval.summary}" from ${context.policy.approvers.join(', ')}`;
-    status.deadline = context.approval.deadline ?? undefined;
+    const { requests, requestedAt, deadline } = context.approval;
+    status.waitingFor = `approval of ${requests.map((request) => `"${request.summary}"`).join(', ')} from ${context.policy.approvers.join(', ')}`;
+    if (deadline !== null) status.deadline = deadline;
+    status.approvals = requests.map((request) => ({ ...request, approvers: context.policy.approvers, requestedAt, deadline }));
   } else if (state.status === 'blocked' && context.block) {
     status.waitingFor = `an answer from ${context.policy.manager}: ${context.block.question}`;
     if (context.block.deadline !== null) status.deadline = context.block.deadline;

@@ -1,29 +1,33 @@
 // Types of the coworker statechart: its context, the events it accepts and the events it emits.
 // Every event that moves time forward carries `at` (epoch ms): the machine itself has no clock.
-import type { EscalationStep, Task } from '../protocol/index.ts';
+import type { ApprovalRequest, AuditRecord, EscalationStep, PendingApprovalView, Task } from '../protocol/index.ts';
 
-export interface ApprovalRequest {
-  id: string;
-  /** What will happen if approved, in words, for the approver. */
-  summary: string;
-}
+export type { ApprovalRequest };
 
-/** What one step of a task run ended with; the runner is an effect slot filled by actors/. */
+/**
+ * What one step of a task run ended with; the runner is an effect slot filled by actors/.
+ * `run` is the runner's own state (its transcript, counters), kept in the snapshot and handed
+ * back to the next step; the machine never looks inside.
+ */
 export type RunOutcome =
-  | { kind: 'done'; summary: string; at: number }
-  | { kind: 'approvalNeeded'; approval: ApprovalRequest; at: number }
-  | { kind: 'blocked'; question: string; at: number }
+  | { kind: 'progress'; run: unknown; at: number }
+  | { kind: 'done'; summary: string; run?: unknown; at: number }
+  | { kind: 'approvalNeeded'; requests: ApprovalRequest[]; run: unknown; at: number }
+  | { kind: 'blocked'; question: string; run?: unknown; at: number }
   | { kind: 'failed'; error: string; at: number };
 
-/** What happened to the current task while it waited on people: fed back to the runner. */
+export type Decision = 'approved' | 'rejected' | 'edited';
+
+/** What happened to the current task while it waited on people: fed to the next step, then cleared. */
 export type TaskNote =
-  | { kind: 'decision'; approvalId: string; decision: 'approved' | 'rejected'; by: string; reason?: string; at: number }
+  | { kind: 'decision'; approvalId: string; decision: Decision | 'expired'; by: string; reason?: string; args?: Record<string, unknown>; at: number }
   | { kind: 'answer'; answer: string; by: string; at: number };
 
 export interface RunInput {
   coworkerId: string;
   task: Task;
   notes: TaskNote[];
+  run: unknown;
 }
 
 export interface Wait {
@@ -33,7 +37,9 @@ export interface Wait {
   step: number;
 }
 
-export interface PendingApproval extends ApprovalRequest, Wait {
+/** The gated calls of one step, each decided on its own; the run resumes when none is left. */
+export interface ApprovalWait extends Wait {
+  requests: ApprovalRequest[];
   requestedAt: number;
 }
 
@@ -49,15 +55,24 @@ export interface CoworkerPolicy {
   escalation: EscalationStep[];
 }
 
+export interface RecentDecision {
+  approvalId: string;
+  outcome: string;
+  by: string;
+  at: number;
+}
+
 export interface CoworkerContext {
   coworkerId: string;
   policy: CoworkerPolicy;
   backlog: Task[];
-  current: { task: Task; notes: TaskNote[] } | null;
-  approval: PendingApproval | null;
+  current: { task: Task; notes: TaskNote[]; run: unknown } | null;
+  approval: ApprovalWait | null;
   block: Block | null;
   /** Ids of tasks seen lately, so a redelivered assignment is not queued twice. */
   recentTaskIds: string[];
+  /** Approvals decided lately, so a second click is told who decided first. */
+  recentDecisions: RecentDecision[];
   /** When the coworker entered its current status. */
   since: number;
 }
@@ -71,7 +86,7 @@ export interface CoworkerInput {
 export type CoworkerEvent =
   | { type: 'task.assign'; task: Task; at: number }
   | { type: 'task.cancel'; taskId: string; by: string; at: number }
-  | { type: 'approval.decide'; approvalId: string; decision: 'approved' | 'rejected'; by: string; reason?: string; at: number }
+  | { type: 'approval.decide'; approvalId: string; decision: Decision; by: string; reason?: string; args?: Record<string, unknown>; at: number }
   | { type: 'block.resolve'; answer: string; by: string; at: number }
   | { type: 'deadline.reached'; at: number }
   | { type: 'shift.start'; at: number }
@@ -80,7 +95,11 @@ export type CoworkerEvent =
 
 export type Recipient = { kind: 'manager' | 'user'; id: string };
 
+export type DecisionOutcome = Decision | 'expired' | 'cancelled';
+
 export type CoworkerEmitted =
   | { type: 'message'; to: Recipient; text: string; taskId?: string }
-  | { type: 'approval.requested'; approvalId: string; taskId: string; summary: string; approvers: string[]; deadline: number }
-  | { type: 'decision.refused'; approvalId: string; by: string; reason: string };
+  | { type: 'approval.requested'; approval: PendingApprovalView }
+  | { type: 'approval.decided'; approvalId: string; taskId: string; outcome: DecisionOutcome; by: string; reason?: string }
+  | { type: 'decision.refused'; approvalId: string; by: string; reason: string }
+  | { type: 'audit'; entry: AuditRecord };

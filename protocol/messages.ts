@@ -109,3 +109,13 @@ export const coworkerEventSchema = z.discriminatedUnion('type', [
 ]);
 export type CoworkerEvent = z.output<typeof coworkerEventSchema>;
 export type CoworkerEventType = CoworkerEvent['type'];
+
+/** An event a connector emits (`trg.<event>`), e.g. crm.deal.stale; jobs whose triggers match it run. */
+export const triggerEventSchema = z.strictObject({
+  v: z.literal(PROTOCOL_VERSION),
+  id: z.string().min(1),
+  event: z.string().regex(/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/),
+  data: z.record(z.string(), z.unknown()),
+  at: z.number().int(),
+});
+export type TriggerEvent = z.output<typeof triggerEventSchema>;
