@@ -4,7 +4,7 @@ import { createMemoryBus, type Bus, type BusMessage } from '../messaging/index.t
 import { createSqliteStore, type Store } from '../persistence/index.ts';
 import { coworkerDefinitionSchema, CoworkersError, PROTOCOL_VERSION, subjects, type CoworkerDefinition, type CoworkerEvent } from '../protocol/index.ts';
 import { createFakeClock } from '../tests/fake-clock.ts';
-import { waitFor } from '../tests/helpers.ts';
+import { scriptedApproval, waitFor } from '../tests/helpers.ts';
 import { createCoworkerHost, type CoworkerHost, type TaskRunner } from './index.ts';
 
 const MONDAY_10_UTC = Date.UTC(2026, 10, 23, 10, 0);
@@ -25,8 +25,8 @@ function definition(id: string, overrides: Record<string, unknown> = {}): Cowork
   });
 }
 
-const scripted: TaskRunner = async ({ task, notes }) => {
-  if (task.text.startsWith('approve') && notes.length === 0) return { kind: 'approvalNeeded', approval: { id: `${task.id}.a`, summary: task.text } };
+const scripted: TaskRunner = async ({ task, notes, run }) => {
+  if (task.text.startsWith('approve') && run === null) return { kind: 'approvalNeeded', requests: [scriptedApproval(task.id, `${task.id}.a`, task.text)], run: 'asked' };
   return { kind: 'done', summary: `finished ${task.text} after ${notes.length} notes` };
 };
 
@@ -78,12 +78,15 @@ describe('coworker host', () => {
     ]);
   });
 
-  it('runs an assigned task, reports to the asker, and stores every step', async () => {
+  it('runs an assigned task, reports to the manager and the asker, and stores every step', async () => {
     const { bus, store, events } = await setup();
     await bus.publish(subjects.command('ada'), assign('ada', 'tidy the CRM'), { msgId: 'm1' });
-    await waitFor(async () => events.some((e) => e.type === 'message'), 'the report');
-    const report = events.find((e) => e.type === 'message');
-    expect(report).toMatchObject({ coworkerId: 'ada', to: { kind: 'user', id: 'UASKER' }, text: 'finished tidy the CRM after 0 notes' });
+    await waitFor(async () => events.filter((e) => e.type === 'message').length === 2, 'the reports');
+    const reports = events.filter((e) => e.type === 'message');
+    expect(reports).toMatchObject([
+      { coworkerId: 'ada', to: { kind: 'manager', id: 'UMIA' }, text: 'finished tidy the CRM after 0 notes' },
+      { coworkerId: 'ada', to: { kind: 'user', id: 'UASKER' }, text: 'finished tidy the CRM after 0 notes' },
+    ]);
     const states = events.filter((e) => e.type === 'state.changed' && e.coworkerId === 'ada').map((e) => e.type === 'state.changed' && e.status.state.status);
     expect(states).toContain('working');
     expect(states.at(-1)).toBe('idle');
@@ -115,7 +118,8 @@ describe('coworker host', () => {
     await waitFor(async () => second.host.status('ada')?.state.status === 'idle', 'idle after the decision');
     await waitFor(async () => second.events.some((e) => e.type === 'decision.refused'), 'the replay refused');
     expect(runs).toEqual(['approve the refund']);
-    expect(second.events.filter((e) => e.type === 'message' && e.text.includes('after 1 notes'))).toHaveLength(1);
+    const reports = second.events.filter((e) => e.type === 'message' && e.text.includes('after 1 notes'));
+    expect(reports.map((e) => e.type === 'message' && e.to.id)).toEqual(['UMIA', 'UASKER']);
   });
 
   it('keeps a snapshot in memory while the store is away, and acknowledges only once it is stored', async () => {

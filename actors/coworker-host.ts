@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Bus, BusMessage, Subscription } from '../messaging/index.ts';
 import type { Store } from '../persistence/index.ts';
 import { coworkerMachine, type CoworkerEvent as MachineEvent, type RunInput, type RunOutcome } from '../machines/index.ts';
-import { commandSchema, subjects, type Command, type CoworkerDefinition, type CoworkerStatus } from '../protocol/index.ts';
+import { PROTOCOL_VERSION, commandSchema, subjects, type AuditRecord, type Command, type CoworkerDefinition, type CoworkerStatus } from '../protocol/index.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { CoworkerCell, type StoredSnapshot } from './coworker-cell.ts';
 import { retryWhileRetryable } from './retry.ts';
@@ -45,13 +45,21 @@ export function createCoworkerHost(options: CoworkerHostOptions): CoworkerHost {
   const definitions = new Map(options.definitions.map((definition) => [definition.id, definition]));
   let subscription: Subscription | null = null;
 
+  /** Audit entries of a run go out as `audit` events, de-duplicated by id, like the machine's own. */
+  function audit(coworkerId: string, id: string, entry: AuditRecord): Promise<void> {
+    const eventId = `${coworkerId}:audit:${id}`;
+    const event = { v: PROTOCOL_VERSION, id: eventId, coworkerId, at: clock.now(), type: 'audit', entry };
+    return bus.publish(subjects.event(coworkerId, 'audit'), event, { msgId: eventId });
+  }
+
   // One machine for every coworker: the runner finds the definition by id, so no per-actor copies.
   const machine = coworkerMachine.provide({
     actors: {
       runTask: fromPromise<RunOutcome, RunInput>(async ({ input, signal }) => {
         const definition = definitions.get(input.coworkerId)!;
         try {
-          return { ...(await options.runTask({ ...input, definition, signal })), at: clock.now() } as RunOutcome;
+          const context = { ...input, definition, signal, audit: (id: string, entry: AuditRecord) => audit(input.coworkerId, id, entry), now: clock.now };
+          return { ...(await options.runTask(context)), at: clock.now() } as RunOutcome;
         } catch (error) {
           logger.warn({ err: error, coworker: input.coworkerId, task: input.task.id }, 'task run failed');
           return { kind: 'failed', error: error instanceof Error ? error.message : String(error), at: clock.now() };

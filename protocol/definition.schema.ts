@@ -101,6 +101,10 @@ export const jobSchema = z.strictObject({
   schedule: cronExpression.optional(),
   triggers: z.array(triggerSchema).optional().describe('Events that start a run of this job.'),
   tools: z.array(toolName).default([]).describe('Tools this job may use; each must also be granted to the coworker.'),
+  autonomous: z
+    .array(toolName)
+    .default([])
+    .describe('Tools this job may run without asking even when their risk would gate them (never those in approval.gated).'),
   outsideWorkingHours: z.boolean().default(false).describe('Run even when the coworker is off duty.'),
   missedRuns: z.enum(['catchUp', 'skip']).default('skip').describe('What to do with fires missed while the runtime was down.'),
 });
@@ -166,6 +170,11 @@ export const coworkerDefinitionSchema = z
       if (!job.schedule && !job.triggers?.length) {
         ctx.addIssue({ code: 'custom', path: ['jobs', index], message: 'a job needs a schedule, triggers, or both' });
       }
+      job.autonomous.forEach((tool, toolIndex) => {
+        if (!job.tools.includes(tool)) {
+          ctx.addIssue({ code: 'custom', path: ['jobs', index, 'autonomous', toolIndex], message: `tool "${tool}" is not one of this job's tools: add it to the job's "tools" list` });
+        }
+      });
       job.tools.forEach((tool, toolIndex) => {
         if (!definition.tools.includes(tool)) {
           ctx.addIssue({

@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import type { ApprovalRequest } from '../protocol/index.ts';
 
 export function uniqueName(prefix: string): string {
   return `${prefix}_${randomBytes(5).toString('hex')}`;
@@ -45,4 +46,9 @@ export async function waitFor<T>(check: () => Promise<T | undefined | false>, wh
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+/** An approval request as the agent runner would make it, for scripted runners. */
+export function scriptedApproval(taskId: string, id: string, summary: string): ApprovalRequest {
+  return { id, toolCallId: `call-${id}`, tool: 'email.send', args: { summary }, risk: 'customer-facing', reason: 'customer-facing tools ask first by default', summary, argsHash: `hash-${id}`, policyVersion: 'scripted', taskId };
 }

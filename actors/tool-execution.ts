@@ -1,0 +1,97 @@
+// Running one tool call through its connector: the approval check, retries with backoff for a
+// connector that is away, and the audit entries. The idempotency key makes a re-run after a
+// crash, or a retry, reach the connector as the same call, which it runs once.
+import { CoworkersError, approvalHash, isCoworkersError, sha256, canonicalJson, type ApprovalGrant, type ToolCall, type ToolResult } from '../protocol/index.ts';
+import type { RunContext } from './task-runner.ts';
+
+export type CallTool = (call: ToolCall) => Promise<ToolResult>;
+
+export interface RetryPolicy {
+  attempts: number;
+  baseDelayMs: number;
+}
+
+export interface CallToExecute {
+  toolCallId: string;
+  tool: string;
+  args: Record<string, unknown>;
+  key: string;
+  grant?: ApprovalGrant;
+}
+
+export type Execution =
+  | { kind: 'ok'; result: unknown; replayed: boolean }
+  /** The connector refused the call itself (bad arguments, unknown operation): the model can fix it. */
+  | { kind: 'refused'; error: string }
+  /** The connector stayed away through every retry: a person has to decide. */
+  | { kind: 'unavailable'; error: string };
+
+/** The key of an autonomous call: the same call in the same run is the same side effect. */
+export function autonomousKey(runId: string, tool: string, args: Record<string, unknown>): string {
+  return `run:${runId}:${sha256(canonicalJson({ tool, args })).slice(0, 24)}`;
+}
+
+export function approvalKey(approvalId: string): string {
+  return `approval:${approvalId}`;
+}
+
+function isTransient(error: unknown): boolean {
+  return isCoworkersError(error) && (error.retryable || error.code === 'NO_RESPONDERS' || error.code === 'REQUEST_TIMEOUT');
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true });
+  });
+
+/** Refuses to run an approved call whose arguments or policy are not the ones approved. */
+export function assertGrantMatches(context: Pick<RunContext, 'coworkerId'>, call: CallToExecute, policyVersion: string): void {
+  if (!call.grant) return;
+  const expected = approvalHash({ coworkerId: context.coworkerId, tool: call.tool, args: call.args, policyVersion: call.grant.policyVersion });
+  if (expected !== call.grant.argsHash) {
+    throw new CoworkersError('APPROVAL_MISMATCH', `Approval ${call.grant.id} does not cover ${call.tool} with these arguments; nothing was executed.`, {
+      hint: 'An approval executes exactly the call that was approved; edit the call to ask again.',
+    });
+  }
+  if (call.grant.policyVersion !== policyVersion) {
+    throw new CoworkersError('APPROVAL_MISMATCH', `Approval ${call.grant.id} was given under an older policy; nothing was executed.`, {
+      hint: 'The coworker asks again under the current policy.',
+    });
+  }
+}
+
+export async function executeCall(context: RunContext, callTool: CallTool, retry: RetryPolicy, call: CallToExecute): Promise<Execution> {
+  const runId = context.task.id;
+  const request: ToolCall = {
+    v: 1,
+    tool: call.tool,
+    args: call.args,
+    coworkerId: context.coworkerId,
+    runId,
+    idempotencyKey: call.key,
+    ...(call.grant ? { approval: call.grant } : {}),
+  };
+  const base = { runId, tool: call.tool, ...(context.task.jobId ? { jobId: context.task.jobId } : {}), ...(call.grant ? { approvalId: call.grant.id } : {}) };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const { result, replayed } = await callTool(request);
+      await context.audit(`${call.key}:executed`, {
+        ...base,
+        kind: 'tool.executed',
+        by: context.coworkerId,
+        summary: `ran ${call.tool}${call.grant ? ` under approval ${call.grant.id}` : ''}`,
+        detail: { args: call.args, key: call.key, result },
+      });
+      return { kind: 'ok', result, replayed };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (isTransient(error) && attempt < retry.attempts) {
+        await sleep(retry.baseDelayMs * 2 ** (attempt - 1), context.signal);
+        continue;
+      }
+      await context.audit(`${call.key}:failed:${attempt}`, { ...base, kind: 'tool.failed', by: context.coworkerId, summary: `${call.tool} failed: ${message}`, detail: { attempts: attempt } });
+      return isTransient(error) ? { kind: 'unavailable', error: message } : { kind: 'refused', error: message };
+    }
+  }
+}
