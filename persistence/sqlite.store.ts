@@ -1,8 +1,8 @@
 // The embedded store: one SQLite file through the built-in node:sqlite, no server to install.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
-import type { CoworkerDefinition, CoworkerStatus } from '../protocol/index.ts';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import type { AuditEntry, AuditQuery, CoworkerDefinition, CoworkerStatus } from '../protocol/index.ts';
 import { coworkerNotFound, versionConflict } from './store.errors.ts';
 import type { CoworkerRecord, CoworkerSummary, Store } from './store.port.ts';
 
@@ -22,7 +22,27 @@ const SCHEMA = `
     snapshot TEXT,
     status TEXT,
     updated_at INTEGER NOT NULL
+  ) STRICT;
+  CREATE TABLE IF NOT EXISTS audit (
+    id TEXT PRIMARY KEY,
+    coworker_id TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    run_id TEXT,
+    job_id TEXT,
+    entry TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX IF NOT EXISTS audit_by_time ON audit (coworker_id, at, id);
+  CREATE INDEX IF NOT EXISTS audit_by_run ON audit (coworker_id, run_id);
+  CREATE INDEX IF NOT EXISTS audit_by_job ON audit (coworker_id, job_id);
+  CREATE TABLE IF NOT EXISTS schedule_fires (
+    coworker_id TEXT NOT NULL,
+    job_id TEXT NOT NULL,
+    fire_at INTEGER NOT NULL,
+    recorded_by TEXT NOT NULL,
+    PRIMARY KEY (coworker_id, job_id, fire_at)
   ) STRICT`;
+
+const DEFAULT_AUDIT_LIMIT = 1_000;
 
 interface CoworkerRow {
   id: string;
@@ -45,6 +65,8 @@ interface SummaryRow {
 }
 
 const RECORD_COLUMNS = 'id, definition, version, snapshot, status, updated_at';
+
+const AUDIT_CONDITIONS = { run: 'run_id = :run', job: 'job_id = :job', from: 'at >= :from', to: 'at < :to' };
 
 export function createSqliteStore(options: SqliteStoreOptions): Store {
   if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
@@ -71,6 +93,43 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       definition ->> '$.manager.name' AS manager_name, definition ->> '$.manager.slack' AS manager_slack,
       status, updated_at
     FROM coworkers ORDER BY id`);
+  const insertAudit = db.prepare('INSERT OR IGNORE INTO audit (id, coworker_id, at, run_id, job_id, entry) VALUES (?, ?, ?, ?, ?, ?)');
+  const insertFire = db.prepare('INSERT OR IGNORE INTO schedule_fires (coworker_id, job_id, fire_at, recorded_by) VALUES (?, ?, ?, ?)');
+  const selectLastFire = db.prepare('SELECT MAX(fire_at) AS last FROM schedule_fires WHERE coworker_id = ? AND job_id = ?');
+  // One statement per combination of filters, so each can use the index that fits it.
+  const auditQueries = new Map<string, StatementSync>();
+
+  function transaction(work: () => void): void {
+    db.exec('BEGIN');
+    try {
+      work();
+      db.exec('COMMIT');
+    } catch (error) {
+      db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  function selectAudit(query: AuditQuery): AuditEntry[] {
+    const limit = query.limit ?? DEFAULT_AUDIT_LIMIT;
+    if (limit <= 0) return [];
+    const filters = { run: query.runId, job: query.jobId, from: query.from, to: query.to };
+    const present = Object.entries(filters).filter(([, value]) => value !== undefined);
+    const key = present.map(([name]) => name).join();
+    let statement = auditQueries.get(key);
+    if (!statement) {
+      const conditions = present.map(([name]) => AUDIT_CONDITIONS[name as keyof typeof filters]);
+      // The newest `limit` entries, then turned back to oldest first.
+      statement = db.prepare(`
+        SELECT entry FROM (
+          SELECT entry, at, id FROM audit WHERE ${['coworker_id = :coworker', ...conditions].join(' AND ')}
+          ORDER BY at DESC, id DESC LIMIT :limit
+        ) ORDER BY at, id`);
+      auditQueries.set(key, statement);
+    }
+    const rows = statement.all({ coworker: query.coworkerId, limit, ...Object.fromEntries(present) });
+    return (rows as unknown as Array<{ entry: string }>).map((row) => JSON.parse(row.entry) as AuditEntry);
+  }
 
   function saveOne(id: string, expectedVersion: number, snapshot: unknown, status: CoworkerStatus): number {
     const saved = compareAndSet.get(JSON.stringify(snapshot), JSON.stringify(status), Date.now(), id, expectedVersion) as { version: number } | undefined;
@@ -106,14 +165,9 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
 
   return {
     async registerCoworkers(definitions) {
-      db.exec('BEGIN');
-      try {
+      transaction(() => {
         for (const definition of definitions) register.run(definition.id, JSON.stringify(definition), Date.now());
-        db.exec('COMMIT');
-      } catch (error) {
-        db.exec('ROLLBACK');
-        throw error;
-      }
+      });
     },
 
     async getCoworker(id) {
@@ -135,6 +189,24 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
 
     async listCoworkers() {
       return (selectSummaries.all() as unknown as SummaryRow[]).map(toSummary);
+    },
+
+    async appendAudit(entries) {
+      transaction(() => {
+        for (const entry of entries) insertAudit.run(entry.id, entry.coworkerId, entry.at, entry.runId ?? null, entry.jobId ?? null, JSON.stringify(entry));
+      });
+    },
+
+    async queryAudit(query) {
+      return selectAudit(query);
+    },
+
+    async recordFire(fire) {
+      return insertFire.run(fire.coworkerId, fire.jobId, fire.fireAt, fire.recordedBy).changes > 0;
+    },
+
+    async lastFire(coworkerId, jobId) {
+      return (selectLastFire.get(coworkerId, jobId) as { last: number | null }).last;
     },
 
     async close() {

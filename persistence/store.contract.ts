@@ -1,7 +1,7 @@
 // The store contract: what every Store adapter must do, as a vitest suite each adapter's test
 // file runs against itself (the pattern of LangGraph.js checkpoint-validation).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { coworkerDefinitionSchema, type CoworkerDefinition, type CoworkerStatus } from '../protocol/index.ts';
+import { coworkerDefinitionSchema, type AuditEntry, type CoworkerDefinition, type CoworkerStatus } from '../protocol/index.ts';
 import type { Store } from './store.port.ts';
 
 export interface StoreUnderTest {
@@ -57,6 +57,12 @@ function awkwardSnapshot() {
     historyValue: {},
   };
 }
+
+function auditEntry(id: string, at: number, overrides: Partial<AuditEntry> = {}): AuditEntry {
+  return { id, coworkerId: 'ada', at, kind: 'tool.executed', by: 'ada', summary: `entry ${id}`, ...overrides };
+}
+
+const ids = (entries: AuditEntry[]) => entries.map((entry) => entry.id);
 
 function byId<T extends { id: string }>(items: T[]): T[] {
   return [...items].sort((a, b) => a.id.localeCompare(b.id));
@@ -234,6 +240,103 @@ export function describeStoreContract(
       ]);
       const bob = await store.getCoworker('bob');
       expect(summaries[1]?.updatedAt).toBe(bob?.updatedAt);
+    });
+
+    it('appends audit entries and reads every field back, user keys with dots and dollars included', async () => {
+      const full = auditEntry('e1', 1_000, {
+        kind: 'approval.decided',
+        by: 'U0123ABC',
+        runId: 'run-1',
+        jobId: 'stale-deals',
+        tool: 'crm.updateDeal',
+        approvalId: 'approval-1',
+        summary: 'Ada approved: Grüße 🤖 "quoted" \\ back',
+        detail: { 'deal.stage': 'won', $set: { 'a.b': 1, $inc: 2 }, nested: [null, { x: 1.5 }], empty: '' },
+      });
+      const minimal = auditEntry('e2', 2_000);
+      await store.appendAudit([full, minimal]);
+      await store.appendAudit([]);
+
+      expect(await store.queryAudit({ coworkerId: 'ada' })).toStrictEqual([full, minimal]);
+      expect(await store.queryAudit({ coworkerId: 'bob' })).toStrictEqual([]);
+    });
+
+    it('stores an entry id once, however often it is appended', async () => {
+      const first = auditEntry('e1', 1_000);
+      await store.appendAudit([first, { ...first, summary: 'the same id again in one call' }, auditEntry('e2', 2_000)]);
+      await store.appendAudit([{ ...first, summary: 'a replay' }, auditEntry('e3', 3_000)]);
+      await Promise.all([store.appendAudit([auditEntry('e4', 4_000)]), store.appendAudit([auditEntry('e4', 4_000)])]);
+
+      const stored = await store.queryAudit({ coworkerId: 'ada' });
+      expect(ids(stored)).toStrictEqual(['e1', 'e2', 'e3', 'e4']);
+      expect(stored[0]).toStrictEqual(first);
+    });
+
+    it('filters audit entries by coworker, run, job and time (from inclusive, to exclusive)', async () => {
+      await store.appendAudit([
+        auditEntry('a1', 1_000, { runId: 'r1', jobId: 'j1' }),
+        auditEntry('a2', 2_000, { runId: 'r1', jobId: 'j1' }),
+        auditEntry('a3', 3_000, { runId: 'r2', jobId: 'j1' }),
+        auditEntry('a4', 4_000, { runId: 'r3', jobId: 'j2' }),
+        auditEntry('a5', 5_000),
+        auditEntry('b1', 2_000, { coworkerId: 'bob', runId: 'r1', jobId: 'j1' }),
+      ]);
+
+      expect(ids(await store.queryAudit({ coworkerId: 'ada', runId: 'r1' }))).toStrictEqual(['a1', 'a2']);
+      expect(ids(await store.queryAudit({ coworkerId: 'ada', jobId: 'j1' }))).toStrictEqual(['a1', 'a2', 'a3']);
+      expect(ids(await store.queryAudit({ coworkerId: 'ada', jobId: 'j1', runId: 'r2' }))).toStrictEqual(['a3']);
+      expect(ids(await store.queryAudit({ coworkerId: 'ada', from: 2_000, to: 4_000 }))).toStrictEqual(['a2', 'a3']);
+      expect(ids(await store.queryAudit({ coworkerId: 'ada', from: 4_000 }))).toStrictEqual(['a4', 'a5']);
+      expect(ids(await store.queryAudit({ coworkerId: 'ada', to: 2_000 }))).toStrictEqual(['a1']);
+      expect(ids(await store.queryAudit({ coworkerId: 'ada', jobId: 'j1', from: 2_000, to: 3_001 }))).toStrictEqual(['a2', 'a3']);
+      expect(ids(await store.queryAudit({ coworkerId: 'bob' }))).toStrictEqual(['b1']);
+    });
+
+    it('orders audit entries by time then id, and a limit keeps the newest, still oldest first', async () => {
+      // Appended out of order, several at the same millisecond.
+      await store.appendAudit([auditEntry('c', 2_000), auditEntry('e', 3_000), auditEntry('a', 2_000), auditEntry('d', 1_000), auditEntry('b', 2_000)]);
+
+      expect(ids(await store.queryAudit({ coworkerId: 'ada' }))).toStrictEqual(['d', 'a', 'b', 'c', 'e']);
+      expect(ids(await store.queryAudit({ coworkerId: 'ada', limit: 3 }))).toStrictEqual(['b', 'c', 'e']);
+      expect(ids(await store.queryAudit({ coworkerId: 'ada', limit: 1, to: 3_000 }))).toStrictEqual(['c']);
+      expect(await store.queryAudit({ coworkerId: 'ada', limit: 0 })).toStrictEqual([]);
+    });
+
+    it('returns the newest 1,000 audit entries by default', async () => {
+      await store.appendAudit(Array.from({ length: 1_005 }, (_, index) => auditEntry(`e${String(index).padStart(4, '0')}`, index)));
+
+      const stored = await store.queryAudit({ coworkerId: 'ada' });
+      expect(stored).toHaveLength(1_000);
+      expect([stored[0]?.id, stored.at(-1)?.id]).toStrictEqual(['e0005', 'e1004']);
+    });
+
+    it('records a schedule fire once and reports the latest fire of each job', async () => {
+      const fire = { coworkerId: 'ada', jobId: 'stale-deals', fireAt: 1_000, recordedBy: 'runtime-a' };
+      expect(await store.lastFire('ada', 'stale-deals')).toBeNull();
+
+      expect(await store.recordFire(fire)).toBe(true);
+      expect(await store.recordFire({ ...fire, recordedBy: 'runtime-b' })).toBe(false);
+      expect(await store.recordFire({ ...fire, fireAt: 3_000 })).toBe(true);
+      expect(await store.recordFire({ ...fire, fireAt: 2_000 })).toBe(true);
+      // Other jobs and coworkers have their own fires.
+      expect(await store.recordFire({ ...fire, jobId: 'weekly-report', fireAt: 9_000 })).toBe(true);
+      expect(await store.recordFire({ ...fire, coworkerId: 'bob', fireAt: 8_000 })).toBe(true);
+      expect(await store.recordFire({ ...fire, coworkerId: 'bob' })).toBe(true);
+
+      expect(await store.lastFire('ada', 'stale-deals')).toBe(3_000);
+      expect(await store.lastFire('ada', 'weekly-report')).toBe(9_000);
+      expect(await store.lastFire('bob', 'stale-deals')).toBe(8_000);
+      expect(await store.lastFire('bob', 'weekly-report')).toBeNull();
+    });
+
+    it('lets exactly one of several concurrent records of the same fire win', async () => {
+      for (const fireAt of [1_000, 2_000, 3_000]) {
+        const results = await Promise.all(
+          Array.from({ length: 6 }, (_, runtime) => store.recordFire({ coworkerId: 'ada', jobId: 'stale-deals', fireAt, recordedBy: `runtime-${runtime}` })),
+        );
+        expect(results.filter(Boolean)).toHaveLength(1);
+      }
+      expect(await store.lastFire('ada', 'stale-deals')).toBe(3_000);
     });
 
     it('closes, and closing twice is harmless', async () => {
