@@ -8,7 +8,6 @@ import { AIMessage, HumanMessage, SystemMessage, ToolMessage, type BaseMessage }
 import type { TaskNote } from '../machines/index.ts';
 import {
   approvalHash,
-  canonicalJson,
   fromModelToolName,
   sha256,
   toModelToolName,
@@ -45,7 +44,7 @@ function resultText(execution: Awaited<ReturnType<typeof executeCall>>): string 
 }
 
 function describeCall(tool: string, args: Record<string, unknown>): string {
-  const shown = canonicalJson(args);
+  const shown = JSON.stringify(args);
   return `${tool} ${shown.length > 160 ? `${shown.slice(0, 160)}…` : shown}`;
 }
 

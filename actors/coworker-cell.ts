@@ -92,7 +92,18 @@ export class CoworkerCell {
     const policy = policyOf(definition);
     const context = this.actor.getSnapshot().context;
     if (JSON.stringify(context.policy) !== JSON.stringify(policy)) this.actor.send({ type: 'policy.update', policy, at: clock.now() });
-    await this.persist();
+    try {
+      await this.persist();
+    } catch (error) {
+      // Every runtime hosts every coworker until coworkers get leases: the first write decides
+      // which copy is live. This one stays passive (flush() set `stopped`), so its commands are
+      // rejected as retryable and redelivered, and its actor stops running the restored step.
+      if (!isCoworkersError(error, 'VERSION_CONFLICT')) throw error;
+      this.options.logger.info({ coworker: this.id }, 'another runtime hosts this coworker; this copy stays passive');
+      this.cancelDeadline?.();
+      this.actor.stop();
+      return;
+    }
     await this.syncShift();
   }
 

@@ -26,6 +26,8 @@ export interface Conversation {
   turn: number;
   /** The tool results (and people's replies) since the model's last turn, as text. */
   latest: string[];
+  /** Every tool result of the run so far, oldest first. */
+  results: string[];
 }
 
 export type Playbook = (conversation: Conversation) => ScriptedTurn;
@@ -53,6 +55,7 @@ export function conversationOf(messages: BaseMessage[]): Conversation {
     task: text(messages.find((message) => message.getType() === 'human')),
     turn: messages.filter((message) => message.getType() === 'ai').length,
     latest: messages.slice(lastAi + 1).filter((message) => message.getType() !== 'system').map(text),
+    results: messages.filter((message) => message.getType() === 'tool').map(text),
   };
 }
 

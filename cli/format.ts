@@ -1,4 +1,6 @@
+import type { PendingApproval } from '../gateway/index.ts';
 import type { CoworkerSummary } from '../persistence/index.ts';
+import type { AuditEntry } from '../protocol/index.ts';
 
 /** A plain-text table of coworkers for the terminal. */
 export function formatCoworkerTable(coworkers: CoworkerSummary[]): string {
@@ -10,7 +12,37 @@ export function formatCoworkerTable(coworkers: CoworkerSummary[]): string {
     c.status ? `${c.status.state.status} (${c.status.state.shift})` : 'not started',
     String(c.status?.backlog ?? 0),
   ]);
-  const table = [['ID', 'NAME', 'TEAM', 'MANAGER', 'STATE', 'BACKLOG'], ...rows];
-  const widths = table[0]!.map((_, column) => Math.max(...table.map((row) => row[column]!.length)));
-  return table.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()).join('\n');
+  return table([['ID', 'NAME', 'TEAM', 'MANAGER', 'STATE', 'BACKLOG'], ...rows]);
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()).join('\n');
+}
+
+const clock = (at: number) => new Date(at).toISOString().replace('T', ' ').slice(0, 19);
+
+/** Pending approvals, with what each one would run and how to decide it. */
+export function formatApprovals(approvals: PendingApproval[]): string {
+  if (approvals.length === 0) return 'No approvals are waiting.';
+  return approvals
+    .map((approval) =>
+      [
+        `${approval.id}  ${approval.coworkerId}${approval.jobId ? ` (job ${approval.jobId})` : ''}  ${approval.tool}  [${approval.risk}]`,
+        `  why gated: ${approval.reason}`,
+        `  arguments: ${JSON.stringify(approval.args, null, 2).replaceAll('\n', '\n  ')}`,
+        `  approvers: ${approval.approvers.join(', ')}   deadline: ${approval.deadline === null ? 'none' : `${clock(approval.deadline)} UTC`}`,
+        `  decide:    coworkers approve ${approval.id} --as ${approval.approvers[0]}  |  coworkers reject ${approval.id} --as ${approval.approvers[0]} --reason "..."`,
+      ].join('\n'),
+    )
+    .join('\n\n');
+}
+
+export function formatAudit(entries: AuditEntry[]): string {
+  if (entries.length === 0) return 'No audit entries.';
+  const oneLine = (text: string) => {
+    const flat = text.replace(/\s+/g, ' ');
+    return flat.length > 140 ? `${flat.slice(0, 140)}…` : flat;
+  };
+  return table([['TIME (UTC)', 'KIND', 'BY', 'RUN', 'SUMMARY'], ...entries.map((entry) => [clock(entry.at), entry.kind, entry.by, entry.runId ?? '', oneLine(entry.summary)])]);
 }

@@ -5,17 +5,19 @@ import { resolve } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { ChatOpenAI } from '@langchain/openai';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
-import { ScriptedChatModel, createModelRunner } from '../actors/index.ts';
+import { ScriptedChatModel, createAgentRunner } from '../actors/index.ts';
+import { createSampleConnectors, createToolClient, type Connector } from '../connectors/index.ts';
+import { examplePlaybooks } from '../examples/playbooks.ts';
 import { formatProblem, loadDefinitions } from '../definitions/index.ts';
-import { assignTask, createControlClient, listCoworkers } from '../gateway/index.ts';
-import { createNatsBus } from '../messaging/index.ts';
+import { assignTask, createControlClient, decideApproval, listApprovals, listCoworkers, readAudit, type AssignTaskRequest, type DecisionRequest } from '../gateway/index.ts';
+import { createNatsBus, type Bus } from '../messaging/index.ts';
 import { createMongoStore, type CoworkerSummary } from '../persistence/index.ts';
 import { CoworkersError, isCoworkersError } from '../protocol/index.ts';
 import { distributedUrls, readConfig, type Config } from './config.ts';
 import { connectMongo, connectNats } from './connections.ts';
 import { embeddedPaths, startDistributed, startEmbedded, type Runtime } from './runtime.ts';
 import { printEvents } from './event-printer.ts';
-import { formatCoworkerTable } from './format.ts';
+import { formatApprovals, formatAudit, formatCoworkerTable } from './format.ts';
 
 const USAGE = `Usage: coworkers <command> [options]
 
@@ -25,8 +27,13 @@ Commands:
   validate <file|dir>                        check coworker definitions; prints file:line:column: problem
   list [--json] [--data .coworkers]          show coworkers: team, manager, state, backlog
   send <coworker> <text> [--as <user>]       give a coworker a task
+  send <coworker> --job <job> [--as <user>]  run one of its jobs now
+  approvals [--json]                         list the gated tool calls waiting for a decision
+  approve <approval> --as <user>             approve one (the user must be one of its approvers)
+  reject <approval> --as <user> [--reason <text>]   reject one; the coworker is told why
+  audit <coworker> [--run <task>] [--json]   the coworker's audit trail, oldest first
 
-list and send talk to the "coworkers up" running in this folder, or to the distributed
+The other commands talk to the "coworkers up" running in this folder, or to the distributed
 deployment when NATS_URL and MONGODB_URI are set.`;
 
 function createLogger(config: Config): Logger {
@@ -38,14 +45,24 @@ function createLogger(config: Config): Logger {
 
 function createChatModel(config: Config, logger: Logger): BaseChatModel {
   if (!config.OPENAI_API_KEY && !config.OPENAI_BASE_URL) {
-    logger.warn('no OPENAI_API_KEY or OPENAI_BASE_URL: coworkers answer with a scripted model, labelled as such');
-    return new ScriptedChatModel({});
+    logger.warn('no OPENAI_API_KEY or OPENAI_BASE_URL: coworkers run the example playbooks with a scripted model, labelled as such');
+    return new ScriptedChatModel({ playbooks: examplePlaybooks });
   }
   return new ChatOpenAI({
     model: config.COWORKERS_MODEL,
     apiKey: config.OPENAI_API_KEY ?? 'not-needed',
     ...(config.OPENAI_BASE_URL ? { configuration: { baseURL: config.OPENAI_BASE_URL } } : {}),
   });
+}
+
+/** The model, the connectors this process serves, and the runner that joins them over the bus. */
+function work(config: Config, logger: Logger) {
+  const model = createChatModel(config, logger);
+  // Sample connectors until the real ones are configured; their results say they are samples.
+  const connectors: Connector[] = createSampleConnectors();
+  const tools = connectors.flatMap((connector) => connector.specs);
+  const createRunner = (bus: Bus) => createAgentRunner({ model, tools, callTool: createToolClient({ bus }).call });
+  return { connectors, createRunner, logger };
 }
 
 function runUntilSignal(runtime: Runtime, logger: Logger): Promise<void> {
@@ -85,6 +102,9 @@ async function main(argv: string[]): Promise<number> {
       data: { type: 'string', default: '.coworkers' },
       json: { type: 'boolean', default: false },
       as: { type: 'string', default: `cli:${process.env.USER ?? 'user'}` },
+      reason: { type: 'string' },
+      run: { type: 'string' },
+      job: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -100,8 +120,7 @@ async function main(argv: string[]): Promise<number> {
 
   switch (command) {
     case 'up': {
-      const runTask = createModelRunner({ model: createChatModel(config, logger) });
-      const runtime = await startEmbedded({ dir: resolve(values.dir), dataDir: resolve(values.data), runTask, logger });
+      const runtime = await startEmbedded({ ...work(config, logger), dir: resolve(values.dir), dataDir: resolve(values.data) });
       console.log(`coworkers up: ${runtime.definitions.length} coworkers from ${values.dir}, data in ${values.data}/`);
       console.log(formatCoworkerTable(await listCoworkers(runtime.store)));
       console.log('\nIn another terminal: npx coworkers list | npx coworkers send <coworker> "<task>". Ctrl-C stops.\n');
@@ -111,14 +130,12 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'runtime': {
       const { natsUrl, mongoUri } = distributedUrls(config);
-      const runTask = createModelRunner({ model: createChatModel(config, logger) });
       const runtime = await startDistributed({
+        ...work(config, logger),
         dir: resolve(values.dir),
         natsUrl,
         mongoUri,
         dbName: config.MONGODB_DB,
-        runTask,
-        logger,
         ...(config.COWORKERS_SUBJECT_PREFIX ? { subjectPrefix: config.COWORKERS_SUBJECT_PREFIX } : {}),
       });
       await runUntilSignal(runtime, logger);
@@ -145,12 +162,51 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'send': {
       const [coworkerId, ...words] = args;
-      if (!coworkerId || words.length === 0) throw new CoworkersError('COMMAND_INVALID', 'send needs a coworker and a task.', { hint: 'e.g. coworkers send ava "Pull last week\'s ad spend"' });
-      const text = words.join(' ');
-      const sent = distributed
-        ? await withDistributed(config, logger, (deps) => assignTask(deps, { coworkerId, text, requestedBy: values.as }))
-        : await createControlClient(socket).assignTask(coworkerId, text, values.as);
+      if (!coworkerId || (words.length === 0 && !values.job)) {
+        throw new CoworkersError('COMMAND_INVALID', 'send needs a coworker and a task, or --job.', { hint: 'e.g. coworkers send ava "Pull last week\'s ad spend", or coworkers send ava --job weekly-ad-report' });
+      }
+      const task: AssignTaskRequest = { coworkerId, text: words.join(' '), requestedBy: values.as, ...(values.job ? { jobId: values.job } : {}) };
+      const sent = distributed ? await withDistributed(config, logger, (deps) => assignTask(deps, task)) : await createControlClient(socket).assignTask(task);
       console.log(values.json ? JSON.stringify(sent) : `Task ${sent.id} queued for ${coworkerId}.`);
+      return 0;
+    }
+    case 'approvals': {
+      const approvals = distributed ? await withDistributed(config, logger, (deps) => listApprovals(deps.store)) : await createControlClient(socket).listApprovals();
+      console.log(values.json ? JSON.stringify(approvals, null, 2) : formatApprovals(approvals));
+      return 0;
+    }
+    case 'approve':
+    case 'reject': {
+      const approvalId = args[0];
+      if (!approvalId) throw new CoworkersError('COMMAND_INVALID', `${command} needs an approval id.`, { hint: '"coworkers approvals" lists them.' });
+      const request: DecisionRequest = {
+        approvalId,
+        decision: command === 'approve' ? 'approved' : 'rejected',
+        by: values.as,
+        ...(values.reason ? { reason: values.reason } : {}),
+      };
+      const result = distributed
+        ? await withDistributed(config, logger, (deps) => decideApproval(deps, request))
+        : await createControlClient(socket).decideApproval(request);
+      if (result.status === 'refused') {
+        throw new CoworkersError('COMMAND_INVALID', `${result.coworkerId} refused the decision: ${result.reason}.`, {
+          hint: 'Decide as one of the approvers "coworkers approvals" shows, with --as <their Slack id>.',
+        });
+      }
+      console.log(
+        result.status === 'applied'
+          ? `Approval ${approvalId} ${result.outcome} by ${values.as}; ${result.coworkerId} goes on.`
+          : `Decision sent to ${result.coworkerId}; it has not confirmed yet ("coworkers audit ${result.coworkerId}" shows it once applied).`,
+      );
+      return 0;
+    }
+    case 'audit': {
+      const coworkerId = args[0];
+      if (!coworkerId) throw new CoworkersError('COMMAND_INVALID', 'audit needs a coworker.', { hint: 'e.g. coworkers audit ava --run <task id>' });
+      const entries = distributed
+        ? await withDistributed(config, logger, (deps) => readAudit(deps.store, { coworkerId, ...(values.run ? { runId: values.run } : {}) }))
+        : await createControlClient(socket).readAudit(coworkerId, values.run);
+      console.log(values.json ? JSON.stringify(entries, null, 2) : formatAudit(entries));
       return 0;
     }
     default:

@@ -1,9 +1,19 @@
 // The composition root: wires definitions, a bus, a store and a task runner into a running host,
 // in the embedded mode (one process, in-process bus, SQLite) or the distributed one (NATS, MongoDB).
 import { mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { createCoworkerHost, type CoworkerHost, type CoworkerHostOptions, type TaskRunner } from '../actors/index.ts';
+import {
+  createAuditRecorder,
+  createCoworkerHost,
+  createScheduler,
+  createTriggerRouter,
+  systemClock,
+  type CoworkerHost,
+  type TaskRunner,
+} from '../actors/index.ts';
+import { serveConnector, type Connector } from '../connectors/index.ts';
 import { definitionsInvalidError, loadDefinitions } from '../definitions/index.ts';
 import { startControlServer } from '../gateway/index.ts';
 import { createMemoryBus, createNatsBus, type Bus } from '../messaging/index.ts';
@@ -25,18 +35,45 @@ async function definitionsIn(dir: string): Promise<CoworkerDefinition[]> {
   return definitions.map((entry) => entry.definition);
 }
 
-/** Starts the host; closing stops it and its bus, then `release` closes what the mode opened. */
-async function startHost(options: CoworkerHostOptions, release: () => Promise<void>): Promise<Runtime> {
-  const host = createCoworkerHost(options);
+/** What does the work, in either mode. */
+export interface WorkOptions {
+  /** Builds the task runner once the bus exists (the agent runner calls tools over it). */
+  createRunner: (bus: Bus) => TaskRunner;
+  /** Connectors this process serves on the bus. */
+  connectors?: Connector[];
+  logger: Logger;
+}
+
+interface HostOptions extends WorkOptions {
+  definitions: CoworkerDefinition[];
+  bus: Bus;
+  store: Store;
+}
+
+/** Starts the connectors, the audit recorder and the host; closing stops them and the bus, then `release` closes what the mode opened. */
+async function startHost(options: HostOptions, release: () => Promise<void>): Promise<Runtime> {
+  const { bus, store, definitions, logger } = options;
+  const served = await Promise.all((options.connectors ?? []).map((connector) => serveConnector({ bus, connector, logger })));
+  const recorder = createAuditRecorder({ bus, store, logger });
+  await recorder.start();
+  const host = createCoworkerHost({ definitions, bus, store, logger, runTask: options.createRunner(bus) });
   await host.start();
-  const { bus, store, definitions } = options;
+  // Every runtime runs both: fires and routed events carry deterministic task ids, so repeats are dropped.
+  const scheduler = createScheduler({ definitions, bus, store, logger, clock: systemClock, runtimeId: `${hostname()}:${process.pid}` });
+  const triggers = createTriggerRouter({ definitions, bus, logger });
+  await scheduler.start();
+  await triggers.start();
   return {
     host,
     bus,
     store,
     definitions,
     async close() {
+      await triggers.stop();
+      await scheduler.stop();
       await host.stop();
+      await recorder.stop();
+      await Promise.all(served.map((subscription) => subscription.stop()));
       await bus.close();
       await release();
     },
@@ -48,7 +85,7 @@ export function embeddedPaths(dataDir: string) {
   return { database: join(dataDir, 'coworkers.db'), socket: join(dataDir, 'control.sock') };
 }
 
-export async function startEmbedded(options: { dir: string; dataDir: string; runTask: TaskRunner; logger: Logger }): Promise<Runtime> {
+export async function startEmbedded(options: WorkOptions & { dir: string; dataDir: string }): Promise<Runtime> {
   const definitions = await definitionsIn(options.dir);
   mkdirSync(options.dataDir, { recursive: true });
   const paths = embeddedPaths(options.dataDir);
@@ -59,20 +96,18 @@ export async function startEmbedded(options: { dir: string; dataDir: string; run
     await store.close();
     throw error;
   });
-  return startHost({ definitions, bus, store, runTask: options.runTask, logger: options.logger }, async () => {
+  return startHost({ ...options, definitions, bus, store }, async () => {
     await control.close();
     await store.close();
   });
 }
 
-export interface DistributedOptions {
+export interface DistributedOptions extends WorkOptions {
   dir: string;
   natsUrl: string;
   mongoUri: string;
   dbName: string;
   subjectPrefix?: string;
-  runTask: TaskRunner;
-  logger: Logger;
 }
 
 export async function startDistributed(options: DistributedOptions): Promise<Runtime> {
@@ -85,7 +120,7 @@ export async function startDistributed(options: DistributedOptions): Promise<Run
   });
   const store = createMongoStore({ db: mongo.db(options.dbName) });
   const bus = await createNatsBus({ connection, logger, ...(options.subjectPrefix ? { prefix: options.subjectPrefix } : {}) });
-  return startHost({ definitions, bus, store, runTask: options.runTask, logger }, async () => {
+  return startHost({ ...options, definitions, bus, store }, async () => {
     await store.close();
     await connection.drain();
     await mongo.close();

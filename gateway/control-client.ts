@@ -2,7 +2,9 @@
 import { request } from 'node:http';
 import { existsSync } from 'node:fs';
 import type { CoworkerSummary } from '../persistence/index.ts';
-import { CoworkersError, type Command, type CoworkersErrorJSON } from '../protocol/index.ts';
+import { CoworkersError, type AuditEntry, type Command, type CoworkersErrorJSON } from '../protocol/index.ts';
+import type { DecisionRequest, DecisionResult, PendingApproval } from './approval-commands.ts';
+import type { AssignTaskRequest } from './coworker-commands.ts';
 
 function notRunning(socketPath: string, cause?: unknown): CoworkersError {
   return new CoworkersError('RUNTIME_NOT_RUNNING', `No running "coworkers up" answers at ${socketPath}.`, {
@@ -32,7 +34,11 @@ function call<T>(socketPath: string, method: string, path: string, body?: unknow
 export function createControlClient(socketPath: string) {
   return {
     listCoworkers: () => call<CoworkerSummary[]>(socketPath, 'GET', '/coworkers'),
-    assignTask: (coworkerId: string, text: string, requestedBy: string) =>
-      call<Command>(socketPath, 'POST', `/coworkers/${encodeURIComponent(coworkerId)}/tasks`, { text, requestedBy }),
+    assignTask: ({ coworkerId, ...task }: AssignTaskRequest) => call<Command>(socketPath, 'POST', `/coworkers/${encodeURIComponent(coworkerId)}/tasks`, task),
+    listApprovals: () => call<PendingApproval[]>(socketPath, 'GET', '/approvals'),
+    decideApproval: ({ approvalId, ...decision }: DecisionRequest) =>
+      call<DecisionResult>(socketPath, 'POST', `/approvals/${encodeURIComponent(approvalId)}/decision`, decision),
+    readAudit: (coworkerId: string, runId?: string) =>
+      call<AuditEntry[]>(socketPath, 'GET', `/coworkers/${encodeURIComponent(coworkerId)}/audit${runId ? `?run=${encodeURIComponent(runId)}` : ''}`),
   };
 }

@@ -1,5 +1,6 @@
 // The local control API of an embedded `coworkers up`: HTTP on a unix socket in the data
-// folder, so `coworkers list` and `send` in the same folder reach the running process.
+// folder, so `coworkers list`, `send`, `approvals`, `approve`, `reject` and `audit` in the same
+// folder reach the running process.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { rmSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -9,6 +10,7 @@ import type { Bus } from '../messaging/index.ts';
 import type { Store } from '../persistence/index.ts';
 import { CoworkersError, isCoworkersError } from '../protocol/index.ts';
 import { assignTask, listCoworkers } from './coworker-commands.ts';
+import { decideApproval, listApprovals, readAudit, type DecisionRequest } from './approval-commands.ts';
 
 export interface ControlServerOptions {
   socketPath: string;
@@ -53,19 +55,36 @@ export async function startControlServer(options: ControlServerOptions): Promise
       response.end(JSON.stringify(body));
     };
     try {
-      const taskPath = /^\/coworkers\/([^/]+)\/tasks$/.exec(request.url ?? '');
-      if (request.method === 'GET' && request.url === '/coworkers') return reply(200, await listCoworkers(store));
+      const url = new URL(request.url ?? '/', 'http://control');
+      const taskPath = /^\/coworkers\/([^/]+)\/tasks$/.exec(url.pathname);
+      const auditPath = /^\/coworkers\/([^/]+)\/audit$/.exec(url.pathname);
+      const decisionPath = /^\/approvals\/([^/]+)\/decision$/.exec(url.pathname);
+      if (request.method === 'GET' && url.pathname === '/coworkers') return reply(200, await listCoworkers(store));
+      if (request.method === 'GET' && url.pathname === '/approvals') return reply(200, await listApprovals(store));
+      if (request.method === 'POST' && decisionPath) {
+        const body = (await readJson(request)) as Omit<DecisionRequest, 'approvalId'>;
+        return reply(200, await decideApproval({ bus, store, now }, { ...body, approvalId: decodeURIComponent(decisionPath[1]!) }));
+      }
+      if (request.method === 'GET' && auditPath) {
+        const run = url.searchParams.get('run');
+        return reply(200, await readAudit(store, { coworkerId: decodeURIComponent(auditPath[1]!), ...(run ? { runId: run } : {}) }));
+      }
       if (request.method === 'POST' && taskPath) {
-        const body = (await readJson(request)) as { text?: unknown; requestedBy?: unknown };
+        const body = (await readJson(request)) as { text?: unknown; requestedBy?: unknown; jobId?: unknown };
         const command = await assignTask(
           { bus, store, now },
-          { coworkerId: decodeURIComponent(taskPath[1]!), text: String(body.text ?? ''), requestedBy: String(body.requestedBy ?? 'cli') },
+          {
+            coworkerId: decodeURIComponent(taskPath[1]!),
+            text: String(body.text ?? ''),
+            requestedBy: String(body.requestedBy ?? 'cli'),
+            ...(typeof body.jobId === 'string' ? { jobId: body.jobId } : {}),
+          },
         );
         return reply(202, command);
       }
       reply(404, { code: 'COMMAND_INVALID', message: `no route ${request.method} ${request.url}`, retryable: false });
     } catch (error) {
-      if (isCoworkersError(error)) return reply(error.code === 'COWORKER_NOT_FOUND' ? 404 : 400, error.toJSON());
+      if (isCoworkersError(error)) return reply(['COWORKER_NOT_FOUND', 'APPROVAL_NOT_FOUND'].includes(error.code) ? 404 : 400, error.toJSON());
       logger.error({ err: error }, 'control request failed');
       reply(500, { code: 'INTERNAL', message: 'internal error; see the runtime log', retryable: true });
     }

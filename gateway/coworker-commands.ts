@@ -7,8 +7,11 @@ import { CoworkersError, PROTOCOL_VERSION, commandSchema, subjects, type Command
 
 export interface AssignTaskRequest {
   coworkerId: string;
+  /** Empty for a job run: the job's instructions are the task. */
   text: string;
   requestedBy: string;
+  /** Run this job of the coworker now, as if its schedule or trigger fired. */
+  jobId?: string;
 }
 
 export async function listCoworkers(store: Store): Promise<CoworkerSummary[]> {
@@ -23,15 +26,21 @@ export async function assignTask(deps: { bus: Bus; store: Store; now: () => numb
     const known = (await deps.store.listCoworkers()).map((c) => c.id).join(', ') || 'none';
     throw new CoworkersError('COWORKER_NOT_FOUND', `There is no coworker "${request.coworkerId}".`, { hint: `Known coworkers: ${known}.` });
   }
+  const job = request.jobId === undefined ? undefined : coworker.definition.jobs.find((candidate) => candidate.id === request.jobId);
+  if (request.jobId !== undefined && !job) {
+    const known = coworker.definition.jobs.map((candidate) => candidate.id).join(', ') || 'none';
+    throw new CoworkersError('COMMAND_INVALID', `${request.coworkerId} has no job "${request.jobId}".`, { hint: `Its jobs: ${known}.` });
+  }
   const id = randomUUID();
   const at = deps.now();
+  const text = job ? [request.text, job.instructions].filter(Boolean).join('\n\n') : request.text;
   const parsed = commandSchema.safeParse({
     v: PROTOCOL_VERSION,
     id,
     coworkerId: request.coworkerId,
     at,
     type: 'task.assign',
-    task: { id, text: request.text, source: 'person', requestedBy: request.requestedBy, createdAt: at },
+    task: { id, text, source: 'person', requestedBy: request.requestedBy, createdAt: at, ...(job ? { jobId: job.id } : {}) },
   });
   if (!parsed.success) {
     throw new CoworkersError('COMMAND_INVALID', `The task is not valid: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`);

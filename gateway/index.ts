@@ -1,3 +1,4 @@
 export { assignTask, listCoworkers, type AssignTaskRequest } from './coworker-commands.ts';
 export { startControlServer, type ControlServerOptions } from './control-server.ts';
 export { createControlClient } from './control-client.ts';
+export { decideApproval, listApprovals, readAudit, type DecisionRequest, type DecisionResult, type PendingApproval } from './approval-commands.ts';

@@ -65,7 +65,9 @@ export function createMongoStore(options: MongoStoreOptions): Store {
   let indexed: Promise<unknown> | null = null;
   const createIndexes = async () => {
     await snapshots.createIndex({ coworker: 1, version: -1 });
-    await audit.createIndexes([{ key: { coworkerId: 1, at: 1, _id: 1 } }, { key: { coworkerId: 1, runId: 1 } }]);
+    // One index per call: FerretDB 1.24 drops the connection when a multi-index createIndexes meets existing ones.
+    await audit.createIndex({ coworkerId: 1, at: 1, _id: 1 });
+    await audit.createIndex({ coworkerId: 1, runId: 1 });
     await fires.createIndex({ coworkerId: 1, jobId: 1, fireAt: -1 });
   };
   const ensureIndex = () =>

@@ -1,0 +1,123 @@
+// The connector kit: a connector declares each tool once (description, risk, zod input, run) and
+// gets the specs the runtime shows the model, plus a `call` that treats every request the same
+// way: a known tool, valid arguments, exactly the approved call, one run per idempotency key.
+import { z } from 'zod';
+import {
+  CoworkersError,
+  approvalHash,
+  canonicalJson,
+  isCoworkersError,
+  sha256,
+  toolSpecSchema,
+  type ApprovalGrant,
+  type ToolCall,
+  type ToolResult,
+  type ToolRisk,
+  type ToolSpec,
+} from '../protocol/index.ts';
+import { createIdempotencyMemory } from './idempotency-memory.ts';
+
+/** Keys remembered per connector; see idempotency-memory.ts for what forgetting means. */
+const REMEMBERED_KEYS = 10_000;
+
+export interface ToolContext {
+  coworkerId: string;
+  runId: string;
+  idempotencyKey: string;
+}
+
+export interface ToolDefinition<Input extends z.ZodObject = z.ZodObject> {
+  description: string;
+  /** The connector's declaration; the runtime gates calls by it, the model never sees it. */
+  risk: ToolRisk;
+  /** The arguments. The model sees them as JSON Schema, so `.describe()` fields it could get wrong. */
+  input: Input;
+  /** Does the work. Throw a CoworkersError to say exactly what went wrong; anything else means the service is away. */
+  run(args: z.output<Input>, context: ToolContext): Promise<unknown>;
+}
+
+export interface Connector<Name extends string = string> {
+  readonly name: Name;
+  readonly specs: readonly ToolSpec[];
+  call(call: ToolCall): Promise<ToolResult>;
+}
+
+export interface ConnectorDefinition<Name extends string, Inputs extends Record<string, z.ZodObject>> {
+  /** The first part of every tool name, and of the subject the connector answers on. */
+  name: Name;
+  /** By operation: `{ post: … }` in the `slack` connector is the tool `slack.post`. */
+  tools: { [Operation in keyof Inputs]: ToolDefinition<Inputs[Operation]> };
+}
+
+export function defineConnector<Name extends string, Inputs extends Record<string, z.ZodObject>>(
+  definition: ConnectorDefinition<Name, Inputs>,
+): Connector<Name> {
+  const { name } = definition;
+  const tools = new Map<string, ToolDefinition>(Object.entries(definition.tools));
+  const specs = [...tools].map(([operation, tool]) => specOf(`${name}.${operation}`, tool));
+  const memory = createIdempotencyMemory({ limit: REMEMBERED_KEYS });
+
+  function toolFor(toolName: string): ToolDefinition {
+    const tool = toolName.startsWith(`${name}.`) ? tools.get(toolName.slice(name.length + 1)) : undefined;
+    if (tool) return tool;
+    throw new CoworkersError('TOOL_UNKNOWN', `The ${name} connector has no tool "${toolName}"; it offers ${specs.map((spec) => spec.name).join(', ')}.`, {
+      hint: 'Call one of the tools listed, spelled exactly as listed.',
+    });
+  }
+
+  return {
+    name,
+    specs,
+    async call(call) {
+      const tool = toolFor(call.tool);
+      if (call.approval) assertApproved(call, call.approval);
+      const args = parseArgs(call.tool, tool.input, call.args);
+      const context = { coworkerId: call.coworkerId, runId: call.runId, idempotencyKey: call.idempotencyKey };
+      const fingerprint = sha256(canonicalJson({ coworker: call.coworkerId, tool: call.tool, args: call.args }));
+      return memory.once(call.idempotencyKey, fingerprint, () => runTool(call.tool, tool, args, context));
+    },
+  };
+}
+
+function specOf(name: string, tool: ToolDefinition): ToolSpec {
+  // The model needs the shape of the arguments, not the JSON Schema dialect.
+  const { $schema: _dialect, ...input } = z.toJSONSchema(tool.input, { io: 'input' });
+  const spec = { name, description: tool.description, risk: tool.risk, input };
+  const checked = toolSpecSchema.safeParse(spec);
+  if (!checked.success) throw new Error(`The tool "${name}" is not declared correctly:\n${z.prettifyError(checked.error)}`);
+  return checked.data;
+}
+
+/** The connector's own check that it executes exactly the call a person approved. */
+function assertApproved(call: ToolCall, approval: ApprovalGrant): void {
+  const hash = approvalHash({ coworkerId: call.coworkerId, tool: call.tool, args: call.args, policyVersion: approval.policyVersion });
+  if (hash !== approval.argsHash) {
+    throw new CoworkersError('APPROVAL_MISMATCH', `Approval ${approval.id} does not cover ${call.tool} with these arguments; nothing was executed.`, {
+      hint: 'An approval executes exactly the call that was approved; ask for a new approval to run a different one.',
+    });
+  }
+}
+
+function parseArgs(toolName: string, input: z.ZodObject, args: Record<string, unknown>): z.output<z.ZodObject> {
+  const parsed = input.safeParse(args);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : 'arguments'}: ${issue.message}`);
+  throw new CoworkersError('TOOL_FAILED', `${toolName} got invalid arguments (${problems.join('; ')}); nothing was executed.`, {
+    hint: `Fix the arguments named and call ${toolName} again; its input schema lists every field.`,
+  });
+}
+
+async function runTool(toolName: string, tool: ToolDefinition, args: z.output<z.ZodObject>, context: ToolContext): Promise<unknown> {
+  try {
+    // `undefined` has no JSON form; a tool that returns nothing answers null.
+    return (await tool.run(args, context)) ?? null;
+  } catch (error) {
+    if (isCoworkersError(error)) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new CoworkersError('TOOL_FAILED', `${toolName} failed: ${reason}`, {
+      retryable: true,
+      hint: 'The service behind the connector may be away; the call can be retried with the same idempotency key.',
+      cause: error,
+    });
+  }
+}

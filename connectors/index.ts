@@ -1,0 +1,13 @@
+// The connectors folder's public face: the kit to write a connector, the bus glue on both sides
+// of a tool call, and the sample connectors of the offline demo.
+export { defineConnector, type Connector, type ConnectorDefinition, type ToolContext, type ToolDefinition } from './connector-kit.ts';
+export { serveConnector, type ServeConnectorOptions } from './serve-connector.ts';
+export { createToolClient, type ToolClient, type ToolClientOptions } from './tool-client.ts';
+export { createSampleConnectors, findSample, type SampleConnector, type SampleConnectorName } from './sample/sample-connectors.ts';
+export { SAMPLE_SOURCE } from './sample/sample-data.ts';
+export type { AdsSample } from './sample/ads.sample.ts';
+export type { CalendarSample } from './sample/calendar.sample.ts';
+export type { CrmDeal, CrmNote, CrmSample } from './sample/crm.sample.ts';
+export type { EmailDraft, EmailMessage, EmailSample, SentEmail } from './sample/email.sample.ts';
+export type { AppendedRow, SheetsSample } from './sample/sheets.sample.ts';
+export type { SlackPost, SlackSample } from './sample/slack.sample.ts';

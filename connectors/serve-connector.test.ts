@@ -1,0 +1,136 @@
+// A tool call across the bus: the runtime's tool client on one side, a served connector on the
+// other, over the in-process bus and over a real NATS server. Errors arrive with their code.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { connect } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { pino } from 'pino';
+import { z } from 'zod';
+import { approvalHash, subjects, type ToolCall } from '../protocol/index.ts';
+import { createMemoryBus, createNatsBus, type Bus } from '../messaging/index.ts';
+import { defineConnector } from './connector-kit.ts';
+import { serveConnector } from './serve-connector.ts';
+import { createToolClient, type ToolClient } from './tool-client.ts';
+
+const logger = pino({ level: 'silent' });
+
+function uniquePrefix(): string {
+  return `test_${crypto.randomUUID().replaceAll('-', '').slice(0, 12)}.v1`;
+}
+
+async function memoryBus() {
+  const bus = createMemoryBus({ prefix: uniquePrefix() });
+  return { bus, cleanup: () => bus.close() };
+}
+
+async function natsBus() {
+  const connection = await connect({ servers: process.env.NATS_URL });
+  const prefix = uniquePrefix();
+  const bus = await createNatsBus({ connection, prefix, logger }).catch(async (error: unknown) => {
+    await connection.close();
+    throw error;
+  });
+  return {
+    bus,
+    cleanup: async () => {
+      try {
+        await bus.close();
+        const streams = (await jetstreamManager(connection)).streams;
+        await streams.delete(await streams.find(`${prefix}.${subjects.command('x')}`));
+      } finally {
+        await connection.close();
+      }
+    },
+  };
+}
+
+function echoConnector() {
+  let attempts = 0;
+  return defineConnector({
+    name: 'echo',
+    tools: {
+      say: {
+        description: 'Say something back.',
+        risk: 'public-post',
+        input: z.strictObject({ text: z.string() }),
+        async run({ text }, { coworkerId }) {
+          return { said: text, by: coworkerId, attempt: ++attempts };
+        },
+      },
+      flaky: {
+        description: 'Always away.',
+        risk: 'read',
+        input: z.strictObject({}),
+        async run() {
+          throw new Error('connection refused');
+        },
+      },
+    },
+  });
+}
+
+function call(fields: Partial<ToolCall> = {}): ToolCall {
+  return { v: 1, tool: 'echo.say', args: { text: 'hi' }, coworkerId: 'otto', runId: 'run-1', idempotencyKey: crypto.randomUUID(), ...fields };
+}
+
+describe.each([
+  ['the in-process bus', memoryBus],
+  ['NATS', natsBus],
+])('a connector served over %s', (_name, createBus) => {
+  let bus: Bus;
+  let cleanup: (() => Promise<void>) | undefined;
+  let client: ToolClient;
+
+  beforeEach(async () => {
+    ({ bus, cleanup } = await createBus());
+    await serveConnector({ bus, connector: echoConnector(), logger });
+    client = createToolClient({ bus, timeoutMs: 5_000 });
+  });
+
+  afterEach(async () => {
+    await cleanup?.();
+    cleanup = undefined;
+  });
+
+  it('answers a call, and a repeat of its key with the first result', async () => {
+    const first = call({ idempotencyKey: 'k1' });
+    await expect(client.call(first)).resolves.toEqual({ result: { said: 'hi', by: 'otto', attempt: 1 }, replayed: false });
+    await expect(client.call(first)).resolves.toEqual({ result: { said: 'hi', by: 'otto', attempt: 1 }, replayed: true });
+  });
+
+  it('runs an approved call and refuses one whose arguments changed', async () => {
+    const args = { text: 'approved' };
+    const approval = { id: 'a1', policyVersion: 'p1', argsHash: approvalHash({ coworkerId: 'otto', tool: 'echo.say', args, policyVersion: 'p1' }) };
+    await expect(client.call(call({ args, approval }))).resolves.toMatchObject({ result: { said: 'approved' } });
+    await expect(client.call(call({ args: { text: 'changed' }, approval }))).rejects.toMatchObject({ code: 'APPROVAL_MISMATCH', retryable: false });
+  });
+
+  it('brings errors back with their code and retryable flag', async () => {
+    await expect(client.call(call({ tool: 'echo.shout' }))).rejects.toMatchObject({ code: 'TOOL_UNKNOWN', message: expect.stringContaining('echo.say, echo.flaky') });
+    await expect(client.call(call({ args: { text: 1 } }))).rejects.toMatchObject({ code: 'TOOL_FAILED', retryable: false, message: expect.stringContaining('text:') });
+    await expect(client.call(call({ tool: 'echo.flaky', args: {} }))).rejects.toMatchObject({ code: 'TOOL_FAILED', retryable: true, message: 'echo.flaky failed: connection refused' });
+  });
+
+  it('refuses a request that is not a tool call', async () => {
+    await expect(bus.request(subjects.tool('echo'), { tool: 'echo.say' })).rejects.toMatchObject({ code: 'COMMAND_INVALID', message: expect.stringContaining('coworkerId') });
+  });
+
+  it('says nobody answers for a connector that is not served', async () => {
+    await expect(client.call(call({ tool: 'crm.getDeal' }))).rejects.toMatchObject({ code: 'NO_RESPONDERS' });
+  });
+
+  it('refuses a reply that is not a tool result', async () => {
+    await bus.respond(subjects.tool('odd'), async () => ({ answer: 42 }));
+    await expect(client.call(call({ tool: 'odd.thing' }))).rejects.toMatchObject({ code: 'INTERNAL', message: expect.stringContaining('is not a tool result') });
+  });
+});
+
+describe('the tool client', () => {
+  it('refuses a tool name without a connector before sending anything', async () => {
+    const bus = createMemoryBus();
+    try {
+      await expect(createToolClient({ bus }).call(call({ tool: 'getDeal' }))).rejects.toMatchObject({ code: 'TOOL_UNKNOWN' });
+    } finally {
+      await bus.close();
+    }
+  });
+});
