@@ -1,6 +1,6 @@
 // The `coworkers` command as a person runs it: separate processes, real output, exit codes.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -87,6 +87,44 @@ describe('coworkers up, list and send (embedded mode)', () => {
     expect(unknown.stderr).toContain('Known coworkers: ada, bo.');
   });
 
+  it('runs an example job with sample connectors, and decides its approval from the command line', async () => {
+    // Ava from the examples, on duty around the clock so the test does not depend on the hour.
+    const ava = readFileSync('examples/ava.yaml', 'utf8').replace(/workingHours:\n(  .*\n)+/, 'workingHours: { days: [mon, tue, wed, thu, fri, sat, sun], start: "00:00", end: "00:00" }\n');
+    const dir = writeDefinitions({ ava });
+    const work = mkdtempSync(join(tmpdir(), 'coworkers-up-'));
+    const up = spawn(process.execPath, [join(process.cwd(), 'cli/main.ts'), 'up', '--dir', dir], { cwd: work, env: cleanEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(up);
+    let output = '';
+    up.stdout!.on('data', (chunk) => (output += chunk));
+    await waitFor(async () => output.includes('Ctrl-C stops'), 'coworkers up to start');
+
+    expect(coworkers(['send', 'ava', '--job', 'weekly-ad-report', '--as', 'U04MARIA01'], cleanEnv, work).code).toBe(0);
+    const pending = await waitFor(async () => {
+      const listed = JSON.parse(coworkers(['approvals', '--json'], cleanEnv, work).stdout) as Array<{ id: string; tool: string; args: { to: string[] } }>;
+      return listed.length > 0 && listed;
+    }, 'the email approval');
+    expect(pending).toMatchObject([{ tool: 'email.send', args: { to: ['agency@example.com'] } }]);
+    const approvalId = pending[0]!.id;
+    expect(coworkers(['approvals'], cleanEnv, work).stdout).toContain(`coworkers approve ${approvalId} --as U04MARIA01`);
+
+    const stranger = coworkers(['approve', approvalId, '--as', 'U0STRANGER'], cleanEnv, work);
+    expect(stranger.code).toBe(1);
+    expect(stranger.stderr).toContain('ava refused the decision: not an approver of this coworker');
+    const approved = coworkers(['approve', approvalId, '--as', 'U04MARIA01'], cleanEnv, work);
+    expect(approved.stdout).toContain(`Approval ${approvalId} approved by U04MARIA01`);
+    const again = coworkers(['reject', approvalId, '--as', 'U04MARIA01', '--reason', 'too late'], cleanEnv, work);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain(`No approval ${approvalId} is waiting for a decision.`);
+    await waitFor(async () => output.includes('ava → manager U04MARIA01: [scripted model'), 'the report to the manager');
+
+    const trail = JSON.parse(coworkers(['audit', 'ava', '--json'], cleanEnv, work).stdout) as Array<{ kind: string; by: string; tool?: string; runId: string }>;
+    expect(trail.filter((entry) => entry.kind === 'tool.executed' && entry.tool === 'email.send')).toHaveLength(1);
+    expect(trail).toContainEqual(expect.objectContaining({ kind: 'approval.refused', by: 'U0STRANGER' }));
+    expect(trail).toContainEqual(expect.objectContaining({ kind: 'approval.decided', by: 'U04MARIA01' }));
+    const runId = trail[0]!.runId;
+    expect(coworkers(['audit', 'ava', '--run', runId], cleanEnv, work).stdout).toMatch(/run\.started\s+ava/);
+  }, 60_000);
+
   it('says no up is running in a folder without one', () => {
     const result = coworkers(['list'], cleanEnv, mkdtempSync(join(tmpdir(), 'coworkers-empty-')));
     expect(result.code).toBe(1);
@@ -115,8 +153,10 @@ describe('coworkers runtime, list and send (distributed mode)', () => {
 
       const sent = coworkers(['send', 'ada', 'Draft', 'the', 'agenda', '--as', 'UASKER1'], env);
       expect(sent.code).toBe(0);
-      await waitFor(async () => replies.length > 0, 'the answer on the bus');
-      expect(JSON.parse(replies[0]!)).toMatchObject({ type: 'message', to: { kind: 'user', id: 'UASKER1' }, text: expect.stringContaining('Draft the agenda') });
+      await waitFor(async () => replies.length === 2, 'the report to the manager and the answer to the asker');
+      expect(replies.map((reply) => JSON.parse(reply))).toContainEqual(
+        expect.objectContaining({ type: 'message', to: { kind: 'user', id: 'UASKER1' }, text: expect.stringContaining('Draft the agenda') }),
+      );
     } finally {
       subscription.unsubscribe();
       await nats.close();
