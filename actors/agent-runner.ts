@@ -144,12 +144,13 @@ class AgentStep {
       }
       const tool = fromModelToolName(call.name);
       const classification = classifyCall({ definition: this.context.definition, job: this.job, tool, catalog: this.catalog });
-      await this.audit(`${toolCallId}:proposed`, {
+      await this.audit(`${toolCallId}:proposed`, { kind: 'tool.proposed', by: this.context.coworkerId, tool, summary: describeCall(tool, call.args), detail: { args: call.args } });
+      await this.audit(`${toolCallId}:classified`, {
         kind: 'tool.classified',
         by: 'policy',
         tool,
-        summary: `${describeCall(tool, call.args)}: ${classification.verdict} (${classification.reason})`,
-        detail: { args: call.args, verdict: classification.verdict, reason: classification.reason, risk: classification.spec?.risk ?? null },
+        summary: `${classification.verdict}: ${classification.reason}`,
+        detail: { verdict: classification.verdict, reason: classification.reason, risk: classification.spec?.risk ?? null },
       });
       if (classification.verdict === 'refused') {
         await this.audit(`${toolCallId}:refused`, { kind: 'tool.refused', by: 'policy', tool, summary: classification.reason });
