@@ -259,6 +259,14 @@ describe('agent runner', () => {
     expect(kinds).toEqual(expect.arrayContaining(['budget.exceeded', 'blocked', 'unblocked', 'budget.extended', 'run.finished']));
   });
 
+  it('blocks when the token budget runs out', async () => {
+    const looping: Playbook = ({ turn }) => (turn < 5 ? { calls: [{ tool: 'crm.getDeal', args: { id: `d${turn}` } }] } : { text: 'done' });
+    const { assign, status } = await start({ playbook: looping, definition: definition({ budget: { stepsPerRun: 100, tokensPerRun: 300 } }) });
+    await assign('loop', { jobId: 'follow-up' });
+    await waitFor(async () => status().state.status === 'blocked', 'blocked on tokens');
+    expect(status().waitingFor).toMatch(/used \d+ of 300 tokens/);
+  });
+
   it('retries a failing connector with backoff, then blocks, and retries the call when the manager answers', async () => {
     const connector = countingConnector({ failTimes: 3 });
     const { assign, status, send, idle } = await start({ playbook: followUp, connector });

@@ -94,6 +94,7 @@ export class CoworkerCell {
     if (JSON.stringify(context.policy) !== JSON.stringify(policy)) this.actor.send({ type: 'policy.update', policy, at: clock.now() });
     try {
       await this.persist();
+      await this.syncShift();
     } catch (error) {
       // Every runtime hosts every coworker until coworkers get leases: the first write decides
       // which copy is live. This one stays passive (flush() set `stopped`), so its commands are
@@ -101,10 +102,9 @@ export class CoworkerCell {
       if (!isCoworkersError(error, 'VERSION_CONFLICT')) throw error;
       this.options.logger.info({ coworker: this.id }, 'another runtime hosts this coworker; this copy stays passive');
       this.cancelDeadline?.();
+      this.cancelShift?.();
       this.actor.stop();
-      return;
     }
-    await this.syncShift();
   }
 
   /** Applies one event now; resolves once a snapshot that includes it is stored and its events are out. */

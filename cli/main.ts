@@ -12,7 +12,7 @@ import { formatProblem, loadDefinitions } from '../definitions/index.ts';
 import { assignTask, createControlClient, decideApproval, listApprovals, listCoworkers, readAudit, type AssignTaskRequest, type DecisionRequest } from '../gateway/index.ts';
 import { createNatsBus, type Bus } from '../messaging/index.ts';
 import { createMongoStore, type CoworkerSummary } from '../persistence/index.ts';
-import { CoworkersError, isCoworkersError } from '../protocol/index.ts';
+import { CoworkersError, durationMs, durationSchema, isCoworkersError, type AuditQuery } from '../protocol/index.ts';
 import { distributedUrls, readConfig, type Config } from './config.ts';
 import { connectMongo, connectNats } from './connections.ts';
 import { embeddedPaths, startDistributed, startEmbedded, type Runtime } from './runtime.ts';
@@ -31,7 +31,8 @@ Commands:
   approvals [--json]                         list the gated tool calls waiting for a decision
   approve <approval> --as <user>             approve one (the user must be one of its approvers)
   reject <approval> --as <user> [--reason <text>]   reject one; the coworker is told why
-  audit <coworker> [--run <task>] [--json]   the coworker's audit trail, oldest first
+  audit <coworker> [--run <task>] [--job <job>] [--since <time>] [--json]
+                                             the coworker's audit trail, oldest first
 
 The other commands talk to the "coworkers up" running in this folder, or to the distributed
 deployment when NATS_URL and MONGODB_URI are set.`;
@@ -63,6 +64,15 @@ function work(config: Config, logger: Logger) {
   const tools = connectors.flatMap((connector) => connector.specs);
   const createRunner = (bus: Bus) => createAgentRunner({ model, tools, callTool: createToolClient({ bus }).call });
   return { connectors, createRunner, logger };
+}
+
+/** `--since 2026-11-23`, `--since 2026-11-23T09:00Z` or `--since 2h` (that long ago). */
+function parseSince(since: string): number {
+  const relative = durationSchema.safeParse(since);
+  if (relative.success) return Date.now() - durationMs(relative.data);
+  const at = Date.parse(since);
+  if (Number.isNaN(at)) throw new CoworkersError('COMMAND_INVALID', `--since "${since}" is neither a time nor a duration.`, { hint: 'e.g. --since 2026-11-23, --since 2026-11-23T09:00Z or --since 4h' });
+  return at;
 }
 
 function runUntilSignal(runtime: Runtime, logger: Logger): Promise<void> {
@@ -105,6 +115,7 @@ async function main(argv: string[]): Promise<number> {
       reason: { type: 'string' },
       run: { type: 'string' },
       job: { type: 'string' },
+      since: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -203,9 +214,8 @@ async function main(argv: string[]): Promise<number> {
     case 'audit': {
       const coworkerId = args[0];
       if (!coworkerId) throw new CoworkersError('COMMAND_INVALID', 'audit needs a coworker.', { hint: 'e.g. coworkers audit ava --run <task id>' });
-      const entries = distributed
-        ? await withDistributed(config, logger, (deps) => readAudit(deps.store, { coworkerId, ...(values.run ? { runId: values.run } : {}) }))
-        : await createControlClient(socket).readAudit(coworkerId, values.run);
+      const query: AuditQuery = { coworkerId, ...(values.run ? { runId: values.run } : {}), ...(values.job ? { jobId: values.job } : {}), ...(values.since ? { from: parseSince(values.since) } : {}) };
+      const entries = distributed ? await withDistributed(config, logger, (deps) => readAudit(deps.store, query)) : await createControlClient(socket).readAudit(query);
       console.log(values.json ? JSON.stringify(entries, null, 2) : formatAudit(entries));
       return 0;
     }

@@ -2,7 +2,7 @@
 import { request } from 'node:http';
 import { existsSync } from 'node:fs';
 import type { CoworkerSummary } from '../persistence/index.ts';
-import { CoworkersError, type AuditEntry, type Command, type CoworkersErrorJSON } from '../protocol/index.ts';
+import { CoworkersError, type AuditEntry, type AuditQuery, type Command, type CoworkersErrorJSON } from '../protocol/index.ts';
 import type { DecisionRequest, DecisionResult, PendingApproval } from './approval-commands.ts';
 import type { AssignTaskRequest } from './coworker-commands.ts';
 
@@ -38,7 +38,9 @@ export function createControlClient(socketPath: string) {
     listApprovals: () => call<PendingApproval[]>(socketPath, 'GET', '/approvals'),
     decideApproval: ({ approvalId, ...decision }: DecisionRequest) =>
       call<DecisionResult>(socketPath, 'POST', `/approvals/${encodeURIComponent(approvalId)}/decision`, decision),
-    readAudit: (coworkerId: string, runId?: string) =>
-      call<AuditEntry[]>(socketPath, 'GET', `/coworkers/${encodeURIComponent(coworkerId)}/audit${runId ? `?run=${encodeURIComponent(runId)}` : ''}`),
+    readAudit: ({ coworkerId, runId, jobId, from }: AuditQuery) => {
+      const filters = new URLSearchParams({ ...(runId ? { run: runId } : {}), ...(jobId ? { job: jobId } : {}), ...(from !== undefined ? { from: String(from) } : {}) });
+      return call<AuditEntry[]>(socketPath, 'GET', `/coworkers/${encodeURIComponent(coworkerId)}/audit?${filters}`);
+    },
   };
 }

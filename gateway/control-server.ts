@@ -66,8 +66,9 @@ export async function startControlServer(options: ControlServerOptions): Promise
         return reply(200, await decideApproval({ bus, store, now }, { ...body, approvalId: decodeURIComponent(decisionPath[1]!) }));
       }
       if (request.method === 'GET' && auditPath) {
-        const run = url.searchParams.get('run');
-        return reply(200, await readAudit(store, { coworkerId: decodeURIComponent(auditPath[1]!), ...(run ? { runId: run } : {}) }));
+        const [run, job, from] = ['run', 'job', 'from'].map((name) => url.searchParams.get(name));
+        const query = { coworkerId: decodeURIComponent(auditPath[1]!), ...(run ? { runId: run } : {}), ...(job ? { jobId: job } : {}), ...(from ? { from: Number(from) } : {}) };
+        return reply(200, await readAudit(store, query));
       }
       if (request.method === 'POST' && taskPath) {
         const body = (await readJson(request)) as { text?: unknown; requestedBy?: unknown; jobId?: unknown };

@@ -123,6 +123,9 @@ describe('coworkers up, list and send (embedded mode)', () => {
     expect(trail).toContainEqual(expect.objectContaining({ kind: 'approval.decided', by: 'U04MARIA01' }));
     const runId = trail[0]!.runId;
     expect(coworkers(['audit', 'ava', '--run', runId], cleanEnv, work).stdout).toMatch(/run\.started\s+ava/);
+    expect(coworkers(['audit', 'ava', '--run', 'no-such-run'], cleanEnv, work).stdout).toContain('No audit entries.');
+    expect(coworkers(['audit', 'ava', '--since', '1h', '--job', 'weekly-ad-report', '--json'], cleanEnv, work).stdout).toContain('"kind": "tool.executed"');
+    expect(coworkers(['audit', 'ava', '--since', 'yesterday'], cleanEnv, work).stderr).toContain('--since "yesterday" is neither a time nor a duration.');
   }, 60_000);
 
   it('says no up is running in a folder without one', () => {
