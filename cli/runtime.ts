@@ -50,10 +50,24 @@ interface HostOptions extends WorkOptions {
   store: Store;
 }
 
+/** A granted tool no connector here offers is refused at every call: say so once, at start. */
+function warnAboutUnservedTools(definitions: CoworkerDefinition[], connectors: Connector[], logger: Logger): void {
+  if (connectors.length === 0) return; // the connectors run elsewhere
+  const offered = new Set(connectors.flatMap((connector) => connector.specs.map((spec) => spec.name)));
+  for (const definition of definitions) {
+    const missing = definition.tools.filter((tool) => !offered.has(tool));
+    if (missing.length > 0) {
+      logger.warn({ coworker: definition.id, tools: missing, offered: [...offered] }, 'granted tools that no connector offers: calls to them are refused until one does');
+    }
+  }
+}
+
 /** Starts the connectors, the audit recorder and the host; closing stops them and the bus, then `release` closes what the mode opened. */
 async function startHost(options: HostOptions, release: () => Promise<void>): Promise<Runtime> {
   const { bus, store, definitions, logger } = options;
-  const served = await Promise.all((options.connectors ?? []).map((connector) => serveConnector({ bus, connector, logger })));
+  const connectors = options.connectors ?? [];
+  warnAboutUnservedTools(definitions, connectors, logger);
+  const served = await Promise.all(connectors.map((connector) => serveConnector({ bus, connector, logger })));
   const recorder = createAuditRecorder({ bus, store, logger });
   await recorder.start();
   const host = createCoworkerHost({ definitions, bus, store, logger, runTask: options.createRunner(bus) });
