@@ -171,6 +171,15 @@ describe('missed runs at start-up', () => {
     expect(published.map((p) => p.msgId)).toEqual([`schedule:ada:report:${Date.UTC(2026, 10, 23, 12)}`]);
   });
 
+  it('catchUp includes a time that falls exactly on the start (the timer covers only later ones)', async () => {
+    const { bus, store, published } = fakes(lastFire);
+    const onTheHour = Date.UTC(2026, 10, 23, 13);
+    const clock = createFakeClock(onTheHour);
+    await start({ definitions: [coworker({ schedule: '0 * * * *', missedRuns: 'catchUp' })], clock, bus, store });
+    await advance(clock, HOUR);
+    expect(taskTimes(published)).toEqual(['2026-11-23T13:00:00.000Z', '2026-11-23T14:00:00.000Z']);
+  });
+
   it('catchUp skips missed times when the coworker was off duty and takes the latest on-duty one', async () => {
     const { bus, store, published } = fakes(lastFire);
     const definitions = [coworker({ schedule: '0 * * * *', missedRuns: 'catchUp' }, { workingHours: WEEKDAYS_9_TO_18 })];

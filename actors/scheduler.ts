@@ -89,13 +89,15 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     const command = commandSchema.parse({ v: PROTOCOL_VERSION, id, coworkerId: coworker.id, at: fireAt, type: 'task.assign', task });
     // Published before it is recorded: a crash in between means a repeat (dropped by id), never a loss.
     await bus.publish(subjects.command(coworker.id), command, { msgId: id });
-    await store.recordFire({ coworkerId: coworker.id, jobId: job.id, fireAt, recordedBy: runtimeId });
+    await store.recordFire({ coworkerId: coworker.id, jobId: job.id, fireAt, recordedBy: runtimeId }).catch((error: unknown) =>
+      logger.warn({ err: error, ...about(entry), fireAt }, 'scheduled run assigned but not recorded; a restart may assign it again (dropped by id)'),
+    );
   }
 
   /** Runs a fire in the background; stop() waits for it. */
   function track(entry: ScheduledJob, fireAt: number): void {
     const running: Promise<void> = fire(entry, fireAt)
-      .catch((error: unknown) => logger.error({ err: error, ...about(entry), fireAt }, 'scheduled run not assigned; other runtimes publish the same fire'))
+      .catch((error: unknown) => logger.error({ err: error, ...about(entry), fireAt }, 'scheduled run not assigned (other runtimes, if any, publish the same fire)'))
       .finally(() => firing.delete(running));
     firing.add(running);
   }
