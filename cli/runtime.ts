@@ -16,7 +16,7 @@ import {
 import { serveConnector, type Connector } from '../connectors/index.ts';
 import { definitionsInvalidError, loadDefinitions } from '../definitions/index.ts';
 import { startControlServer } from '../gateway/index.ts';
-import { createMemoryBus, createNatsBus, type Bus } from '../messaging/index.ts';
+import { createLeadership, createMemoryBus, createNatsBus, type Bus, type Leadership } from '../messaging/index.ts';
 import { createMongoStore, createSqliteStore, type Store } from '../persistence/index.ts';
 import type { CoworkerDefinition } from '../protocol/index.ts';
 import { connectMongo, connectNats } from './connections.ts';
@@ -48,6 +48,8 @@ interface HostOptions extends WorkOptions {
   definitions: CoworkerDefinition[];
   bus: Bus;
   store: Store;
+  /** With several runtimes, only the leader hosts the coworkers; without, this process does. */
+  leadership?: Leadership;
 }
 
 /** A granted tool no connector here offers is refused at every call: say so once, at start. */
@@ -71,9 +73,11 @@ async function startHost(options: HostOptions, release: () => Promise<void>): Pr
   const recorder = createAuditRecorder({ bus, store, logger });
   await recorder.start();
   const host = createCoworkerHost({ definitions, bus, store, logger, runTask: options.createRunner(bus) });
-  await host.start();
+  const { leadership } = options;
+  if (leadership) await leadership.start({ lead: () => host.start(), stepDown: () => host.stop() });
+  else await host.start();
   // Every runtime runs both: fires and routed events carry deterministic task ids, so repeats are dropped.
-  const scheduler = createScheduler({ definitions, bus, store, logger, clock: systemClock, runtimeId: `${hostname()}:${process.pid}` });
+  const scheduler = createScheduler({ definitions, bus, store, logger, clock: systemClock, runtimeId: runtimeId() });
   const triggers = createTriggerRouter({ definitions, bus, logger });
   await scheduler.start();
   await triggers.start();
@@ -85,13 +89,18 @@ async function startHost(options: HostOptions, release: () => Promise<void>): Pr
     async close() {
       await triggers.stop();
       await scheduler.stop();
-      await host.stop();
+      if (leadership) await leadership.stop();
+      else await host.stop();
       await recorder.stop();
       await Promise.all(served.map((subscription) => subscription.stop()));
       await bus.close();
       await release();
     },
   };
+}
+
+function runtimeId(): string {
+  return `${hostname()}:${process.pid}`;
 }
 
 /** Where an embedded runtime keeps its data and its control socket. */
@@ -134,7 +143,8 @@ export async function startDistributed(options: DistributedOptions): Promise<Run
   });
   const store = createMongoStore({ db: mongo.db(options.dbName) });
   const bus = await createNatsBus({ connection, logger, ...(options.subjectPrefix ? { prefix: options.subjectPrefix } : {}) });
-  return startHost({ ...options, definitions, bus, store }, async () => {
+  const leadership = createLeadership({ connection, holder: runtimeId(), logger, ...(options.subjectPrefix ? { prefix: options.subjectPrefix } : {}) });
+  return startHost({ ...options, definitions, bus, store, leadership }, async () => {
     await store.close();
     await connection.drain();
     await mongo.close();

@@ -2,3 +2,4 @@
 export type { Bus, BusMessage, ConsumeOptions, PublishOptions, RequestOptions, Subscription } from './bus.port.ts';
 export { createNatsBus, type NatsBusOptions } from './nats.bus.ts';
 export { createMemoryBus, type MemoryBusOptions } from './memory.bus.ts';
+export { createLeadership, type Leadership, type LeadershipOptions } from './nats.leadership.ts';

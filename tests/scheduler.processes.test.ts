@@ -1,5 +1,5 @@
 // Three distributed runtimes fire the same every-second job. Each publishes every fire, yet each
-// scheduled second is stored on the bus once and becomes one task run.
+// scheduled second is stored on the bus once and becomes one task run, on the leading runtime.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -116,11 +116,8 @@ describe('an every-second job on three runtimes', () => {
     expectEverySecondOnce(commandIds);
   });
 
-  // Fails today for reasons in the host, not the scheduler: every runtime hosts every coworker,
-  // so two of three deliveries reach a passive copy and come back only after 1 s, 2 s, 4 s, …;
-  // and a copy restored from another runtime's snapshot runs a task before its first write is
-  // refused. Passes once commands reach only the runtime that owns the coworker (leases).
-  it.fails('runs each scheduled second once', () => {
+  // One runtime leads and hosts the coworker; the other two stand by, and still publish each fire.
+  it('runs each scheduled second once', () => {
     expectEverySecondOnce(runIds);
   });
 });
