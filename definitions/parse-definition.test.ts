@@ -129,7 +129,7 @@ describe('parseDefinition', () => {
           line: 14,
           column: 15,
           message:
-            'jobs[0].schedule: not a valid cron expression: use five fields "minute hour day month weekday", e.g. "0 8 * * 1" for Mondays at 08:00',
+            'jobs[0].schedule: not a valid cron expression: use five fields "minute hour day month weekday", e.g. "0 8 * * 1" for Mondays at 08:00 (a sixth, leading field gives seconds)',
         },
       ]);
     });

@@ -36,6 +36,8 @@ export interface ConsumerGroupOptions {
   logger: Logger | undefined;
 }
 
+const TIMER_SLACK_MS = 5;
+
 export function createConsumerGroup(options: ConsumerGroupOptions): ConsumerGroup {
   const { name, log, logger } = options;
   let pattern = '>';
@@ -59,7 +61,9 @@ export function createConsumerGroup(options: ConsumerGroupOptions): ConsumerGrou
   }
 
   function takeNext(): LogEntry | undefined {
-    const now = Date.now();
+    // Node timers can fire a millisecond before Date.now() says they are due; without the slack
+    // the woken consumer would find nothing due and set no new timer.
+    const now = Date.now() + TIMER_SLACK_MS;
     const due = redeliveries.filter((redelivery) => redelivery.dueAt <= now).sort((a, b) => a.entry.seq - b.entry.seq)[0];
     if (due) {
       redeliveries.splice(redeliveries.indexOf(due), 1);

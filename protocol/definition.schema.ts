@@ -66,7 +66,9 @@ const cronExpression = z
         return false;
       }
     },
-    { message: 'not a valid cron expression: use five fields "minute hour day month weekday", e.g. "0 8 * * 1" for Mondays at 08:00' },
+    {
+      message: 'not a valid cron expression: use five fields "minute hour day month weekday", e.g. "0 8 * * 1" for Mondays at 08:00 (a sixth, leading field gives seconds)',
+    },
   )
   .describe('Cron expression in the coworker\'s time zone, e.g. "0 8 * * 1".');
 
