@@ -269,7 +269,7 @@ describe('agent runner', () => {
 
   it('retries a failing connector with backoff, then blocks, and retries the call when the manager answers', async () => {
     const connector = countingConnector({ failTimes: 3 });
-    const { assign, status, send, idle } = await start({ playbook: followUp, connector });
+    const { assign, status, send } = await start({ playbook: followUp, connector });
     await assign('follow up', { jobId: 'follow-up' });
     await waitFor(async () => status().state.status === 'blocked', 'blocked on the connector');
     expect(status().waitingFor).toContain('crm.getDeal kept failing after 3 attempts (the CRM is down)');

@@ -21,6 +21,17 @@ afterEach(() => {
   for (const child of children.splice(0)) child.kill('SIGKILL');
 });
 
+/** Starts `coworkers up` on `dir` in a folder of its own; `output` is what it printed so far. */
+async function startUp(dir: string): Promise<{ work: string; output: () => string }> {
+  const work = mkdtempSync(join(tmpdir(), 'coworkers-up-'));
+  const up = spawn(process.execPath, [join(process.cwd(), 'cli/main.ts'), 'up', '--dir', dir], { cwd: work, env: cleanEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(up);
+  let output = '';
+  up.stdout!.on('data', (chunk) => (output += chunk));
+  await waitFor(async () => output.includes('Ctrl-C stops'), 'coworkers up to start');
+  return { work, output: () => output };
+}
+
 describe('coworkers validate', () => {
   it('accepts the examples', () => {
     const result = coworkers(['validate', 'examples']);
@@ -53,12 +64,7 @@ describe('coworkers up, list and send (embedded mode)', () => {
 
   it('lists the coworkers of a running up and gives them tasks', async () => {
     const dir = writeDefinitions({ ada: definitionYaml('ada', { team: 'sales' }), bo: definitionYaml('bo', { team: 'ops', manager: 'UOTHER1' }) });
-    const work = mkdtempSync(join(tmpdir(), 'coworkers-up-'));
-    const up = spawn(process.execPath, [join(process.cwd(), 'cli/main.ts'), 'up', '--dir', dir], { cwd: work, env: cleanEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-    children.push(up);
-    let output = '';
-    up.stdout!.on('data', (chunk) => (output += chunk));
-    await waitFor(async () => output.includes('Ctrl-C stops'), 'coworkers up to start');
+    const { work, output } = await startUp(dir);
 
     const listed = coworkers(['list', '--json'], cleanEnv, work);
     expect(listed.code).toBe(0);
@@ -72,9 +78,9 @@ describe('coworkers up, list and send (embedded mode)', () => {
     const sent = coworkers(['send', 'ada', 'Summarise', 'the', 'pipeline'], cleanEnv, work);
     expect(sent.code).toBe(0);
     expect(sent.stdout).toMatch(/Task .+ queued for ada\./);
-    await waitFor(async () => output.includes('ada → cli:'), 'the answer printed by up');
-    expect(output).toContain('[scripted model');
-    expect(output).toContain('Summarise the pipeline');
+    await waitFor(async () => output().includes('ada → cli:'), 'the answer printed by up');
+    expect(output()).toContain('[scripted model');
+    expect(output()).toContain('Summarise the pipeline');
 
     const second = coworkers(['up', '--dir', dir], cleanEnv, work);
     expect(second.code).toBe(1);
@@ -91,12 +97,7 @@ describe('coworkers up, list and send (embedded mode)', () => {
     // Ava from the examples, on duty around the clock so the test does not depend on the hour.
     const ava = readFileSync('examples/ava.yaml', 'utf8').replace(/workingHours:\n(  .*\n)+/, 'workingHours: { days: [mon, tue, wed, thu, fri, sat, sun], start: "00:00", end: "00:00" }\n');
     const dir = writeDefinitions({ ava });
-    const work = mkdtempSync(join(tmpdir(), 'coworkers-up-'));
-    const up = spawn(process.execPath, [join(process.cwd(), 'cli/main.ts'), 'up', '--dir', dir], { cwd: work, env: cleanEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-    children.push(up);
-    let output = '';
-    up.stdout!.on('data', (chunk) => (output += chunk));
-    await waitFor(async () => output.includes('Ctrl-C stops'), 'coworkers up to start');
+    const { work, output } = await startUp(dir);
 
     expect(coworkers(['send', 'ava', '--job', 'weekly-ad-report', '--as', 'U04MARIA01'], cleanEnv, work).code).toBe(0);
     const pending = await waitFor(async () => {
@@ -115,7 +116,7 @@ describe('coworkers up, list and send (embedded mode)', () => {
     const again = coworkers(['reject', approvalId, '--as', 'U04MARIA01', '--reason', 'too late'], cleanEnv, work);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain(`No approval ${approvalId} is waiting for a decision.`);
-    await waitFor(async () => output.includes('ava → manager U04MARIA01: [scripted model'), 'the report to the manager');
+    await waitFor(async () => output().includes('ava → manager U04MARIA01: [scripted model'), 'the report to the manager');
 
     const trail = JSON.parse(coworkers(['audit', 'ava', '--json'], cleanEnv, work).stdout) as Array<{ kind: string; by: string; tool?: string; runId: string }>;
     expect(trail.filter((entry) => entry.kind === 'tool.executed' && entry.tool === 'email.send')).toHaveLength(1);

@@ -1,17 +1,14 @@
 // An approved email is sent exactly once even when the runtime is SIGKILLed between the approval
 // and the execution, or between the execution and its recording: the connector (in this process,
 // outliving the kills) counts executions by idempotency key, and the audit trail records one.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { MongoClient } from 'mongodb';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineConnector, serveConnector } from '../connectors/index.ts';
 import { assignTask } from '../gateway/index.ts';
-import { createNatsBus, type Bus, type Subscription } from '../messaging/index.ts';
-import { createMongoStore, type Store } from '../persistence/index.ts';
+import type { Subscription } from '../messaging/index.ts';
 import { PROTOCOL_VERSION, subjects, type CoworkerEvent } from '../protocol/index.ts';
+import { connectAsTest, startRuntimeProcess, stopRuntimeProcess } from './runtime-processes.ts';
 import { definitionYaml, uniqueName, waitFor, writeDefinitions } from './helpers.ts';
 
 const MANAGER = 'UMANAGER1';
@@ -21,25 +18,8 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-function startRuntime(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['tests/fixtures/agent-runtime.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (chunk) => (stderr += chunk));
-  cleanups.push(async () => {
-    if (child.exitCode === null) child.kill('SIGKILL');
-  });
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve(child));
-    child.once('exit', (code) => reject(new Error(`runtime exited with ${code}: ${stderr}`)));
-  });
-}
+const startRuntime = (env: NodeJS.ProcessEnv) => startRuntimeProcess('tests/fixtures/agent-runtime.ts', env, cleanups);
 
-function kill(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}
 
 /** An email connector that counts what it executed, and can hold its reply until told. */
 function emailConnector() {
@@ -74,15 +54,7 @@ function emailConnector() {
 async function setup() {
   const dir = writeDefinitions({ arlo: `${definitionYaml('arlo', { manager: MANAGER })}tools: [email.send]\n` });
   const env = { ...process.env, COWORKERS_DIR: dir, MONGODB_DB: uniqueName('once'), COWORKERS_SUBJECT_PREFIX: `${uniqueName('once')}.v1` };
-  const mongo = await new MongoClient(process.env.MONGODB_URI!).connect();
-  const nats: NatsConnection = await connect({ servers: process.env.NATS_URL! });
-  cleanups.push(async () => {
-    await mongo.db(env.MONGODB_DB).dropDatabase();
-    await mongo.close();
-    await nats.close();
-  });
-  const store: Store = createMongoStore({ db: mongo.db(env.MONGODB_DB) });
-  const bus: Bus = await createNatsBus({ connection: nats, prefix: env.COWORKERS_SUBJECT_PREFIX, logger });
+  const { store, bus } = await connectAsTest(env, cleanups);
   const events: CoworkerEvent[] = [];
   await bus.subscribe(subjects.allEvents, (message) => events.push(message.data as CoworkerEvent));
   const email = emailConnector();
@@ -115,7 +87,7 @@ describe('an approved call across SIGKILLs', () => {
     // The connector is away: the runtime stores the decision, then keeps retrying the call.
     await approve(approval.id);
     await waitFor(async () => events.some((event) => event.type === 'approval.decided'), 'the decision to be stored');
-    await kill(runtime);
+    await stopRuntimeProcess(runtime, 'SIGKILL');
     expect(email.executed).toEqual([]);
 
     await serveEmail();
@@ -124,7 +96,7 @@ describe('an approved call across SIGKILLs', () => {
     expect(email.executed).toEqual([`approval:${approval.id}`]);
     await waitFor(async () => (await executions()).length === 1, 'one execution in the audit trail');
     expect((await executions())[0]).toMatchObject({ tool: 'email.send', approvalId: approval.id });
-    await kill(runtime);
+    await stopRuntimeProcess(runtime, 'SIGKILL');
   }, 60_000);
 
   it('is executed once when the runtime dies between the execution and its recording', async () => {
@@ -137,7 +109,7 @@ describe('an approved call across SIGKILLs', () => {
     email.holdReplies();
     await approve(approval.id);
     await waitFor(async () => email.executed.length === 1, 'the email to be sent');
-    await kill(runtime);
+    await stopRuntimeProcess(runtime, 'SIGKILL');
     email.releaseReplies();
 
     runtime = await startRuntime(env);
@@ -147,6 +119,6 @@ describe('an approved call across SIGKILLs', () => {
     // Give a second recording the time to show up if there were one.
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await executions()).toHaveLength(1);
-    await kill(runtime);
+    await stopRuntimeProcess(runtime, 'SIGKILL');
   }, 60_000);
 });

@@ -1,17 +1,12 @@
 // A distributed runtime killed with SIGKILL comes back with every coworker in the same state,
 // with the same backlog, and runs nothing again that had finished.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { MongoClient } from 'mongodb';
-import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { assignTask } from '../gateway/index.ts';
-import { createNatsBus, type Bus } from '../messaging/index.ts';
-import { createMongoStore, type Store } from '../persistence/index.ts';
 import { PROTOCOL_VERSION, subjects, type CoworkerStatus } from '../protocol/index.ts';
+import { connectAsTest, startRuntimeProcess, stopRuntimeProcess } from './runtime-processes.ts';
 import { definitionYaml, uniqueName, waitFor, writeDefinitions } from './helpers.ts';
 
 interface RunLine {
@@ -26,25 +21,8 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-function startRuntime(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['tests/fixtures/scripted-runtime.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (chunk) => (stderr += chunk));
-  cleanups.push(async () => {
-    if (child.exitCode === null) child.kill('SIGKILL');
-  });
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve(child));
-    child.once('exit', (code) => reject(new Error(`runtime exited with ${code}: ${stderr}`)));
-  });
-}
+const startRuntime = (env: NodeJS.ProcessEnv) => startRuntimeProcess('tests/fixtures/scripted-runtime.ts', env, cleanups);
 
-function killed(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}
 
 describe('a distributed runtime killed with SIGKILL', () => {
   it('restores every coworker in the same state with the same backlog, and runs nothing twice', async () => {
@@ -58,17 +36,8 @@ describe('a distributed runtime killed with SIGKILL', () => {
       RUNS_LOG: runsLog,
     };
 
-    const mongo = await new MongoClient(process.env.MONGODB_URI!).connect();
-    const nats: NatsConnection = await connect({ servers: process.env.NATS_URL! });
-    cleanups.push(async () => {
-      await mongo.db(env.MONGODB_DB).dropDatabase();
-      await mongo.close();
-      await nats.close();
-    });
-    const store: Store = createMongoStore({ db: mongo.db(env.MONGODB_DB) });
-
+    const { store, bus } = await connectAsTest(env, cleanups);
     let runtime = await startRuntime(env);
-    const bus: Bus = await createNatsBus({ connection: nats, prefix: env.COWORKERS_SUBJECT_PREFIX, logger: pino({ level: 'silent' }) });
     const deps = { bus, store, now: Date.now };
     const send = (coworkerId: string, text: string) => assignTask(deps, { coworkerId, text, requestedBy: 'UASKER' });
 
@@ -86,7 +55,7 @@ describe('a distributed runtime killed with SIGKILL', () => {
       return reached && now;
     }, 'coworkers in working, awaitingApproval and blocked');
 
-    await killed(runtime);
+    await stopRuntimeProcess(runtime, 'SIGKILL');
     runtime = await startRuntime(env);
 
     const after = await statuses();

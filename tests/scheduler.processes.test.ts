@@ -1,7 +1,5 @@
 // Three distributed runtimes fire the same every-second job. Each publishes every fire, yet each
 // scheduled second is stored on the bus once and becomes one task run, on the leading runtime.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +10,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNatsBus } from '../messaging/index.ts';
 import { subjects, type Command } from '../protocol/index.ts';
+import { startRuntimeProcess, stopRuntimeProcess } from './runtime-processes.ts';
 import { definitionYaml, uniqueName, writeDefinitions } from './helpers.ts';
 
 const RUN_MS = 20_000;
@@ -24,25 +23,8 @@ afterAll(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-function startRuntime(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['tests/fixtures/scheduler-runtime.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (chunk) => (stderr += chunk));
-  cleanups.push(async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  });
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve(child));
-    child.once('exit', (code) => reject(new Error(`runtime exited with ${code}: ${stderr}`)));
-  });
-}
+const startRuntime = (env: NodeJS.ProcessEnv) => startRuntimeProcess('tests/fixtures/scheduler-runtime.ts', env, cleanups);
 
-async function terminated(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  await exited;
-}
 
 /** Every command stored on `cmd.sam`, read by a durable consumer of the test's own. */
 async function storedCommandIds(prefix: string): Promise<string[]> {
@@ -106,7 +88,7 @@ describe('an every-second job on three runtimes', () => {
 
     const runtimes = await Promise.all(Array.from({ length: RUNTIMES }, () => startRuntime(env)));
     await sleep(RUN_MS);
-    await Promise.all(runtimes.map(terminated));
+    await Promise.all(runtimes.map((runtime) => stopRuntimeProcess(runtime, 'SIGTERM')));
 
     commandIds = await storedCommandIds(env.COWORKERS_SUBJECT_PREFIX);
     runIds = existsSync(tasksLog) ? readFileSync(tasksLog, 'utf8').trim().split('\n') : [];
