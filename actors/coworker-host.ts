@@ -45,10 +45,15 @@ export function createCoworkerHost(options: CoworkerHostOptions): CoworkerHost {
   const definitions = new Map(options.definitions.map((definition) => [definition.id, definition]));
   let subscription: Subscription | null = null;
 
+  // Entries of one step often share a millisecond; strictly increasing times keep the trail
+  // (sorted by time) in the order things happened.
+  let lastAuditAt = 0;
+
   /** Audit entries of a run go out as `audit` events, de-duplicated by id, like the machine's own. */
   function audit(coworkerId: string, id: string, entry: AuditRecord): Promise<void> {
     const eventId = `${coworkerId}:audit:${id}`;
-    const event = { v: PROTOCOL_VERSION, id: eventId, coworkerId, at: clock.now(), type: 'audit', entry };
+    lastAuditAt = Math.max(clock.now(), lastAuditAt + 1);
+    const event = { v: PROTOCOL_VERSION, id: eventId, coworkerId, at: lastAuditAt, type: 'audit', entry };
     return bus.publish(subjects.event(coworkerId, 'audit'), event, { msgId: eventId });
   }
 
