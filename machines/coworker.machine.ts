@@ -127,10 +127,11 @@ export const coworkerMachine = setup({
       const outcome = outcomeOf(event) as Extract<RunOutcome, { kind: 'done' }>;
       const task = context.current!.task;
       const manager = context.policy.manager;
-      enqueue.emit({ type: 'message', to: { kind: 'manager', id: manager }, text: outcome.summary, taskId: task.id });
+      const thread = task.replyTo ? { thread: task.replyTo } : {};
+      enqueue.emit({ type: 'message', to: { kind: 'manager', id: manager }, text: outcome.summary, taskId: task.id, ...thread });
       // The person who asked hears back too, unless that is the manager.
       if (task.source === 'person' && task.requestedBy !== manager) {
-        enqueue.emit({ type: 'message', to: { kind: 'user', id: task.requestedBy }, text: outcome.summary, taskId: task.id });
+        enqueue.emit({ type: 'message', to: { kind: 'user', id: task.requestedBy }, text: outcome.summary, taskId: task.id, ...thread });
       }
     }),
     openApproval: enqueueActions(({ context, event, enqueue }) => {
@@ -138,8 +139,9 @@ export const coworkerMachine = setup({
       if (outcome.kind !== 'approvalNeeded' || !context.current) return;
       const deadline = outcome.at + context.policy.deadlineMs;
       enqueue.assign({ approval: { requests: outcome.requests, requestedAt: outcome.at, deadline, step: 0 } });
+      const replyTo = context.current.task.replyTo ? { replyTo: context.current.task.replyTo } : {};
       for (const request of outcome.requests) {
-        enqueue.emit({ type: 'approval.requested', approval: { ...request, approvers: context.policy.approvers, requestedAt: outcome.at, deadline } });
+        enqueue.emit({ type: 'approval.requested', approval: { ...request, ...replyTo, approvers: context.policy.approvers, requestedAt: outcome.at, deadline } });
         enqueue.emit(
           audit(context, {
             kind: 'approval.requested',
@@ -186,7 +188,8 @@ export const coworkerMachine = setup({
       const at = timeOf(event, context.since);
       const question = params.question ?? blockQuestion(event);
       enqueue.assign({ approval: null, block: { question, since: at, deadline: at + context.policy.deadlineMs, step: 0 } });
-      enqueue.emit({ type: 'message', to: { kind: 'manager', id: context.policy.manager }, text: `Blocked: ${question}`, taskId: context.current?.task.id });
+      const task = context.current?.task;
+      enqueue.emit({ type: 'message', to: { kind: 'manager', id: context.policy.manager }, text: `Blocked: ${question}`, ...(task ? { taskId: task.id } : {}), ...(task?.replyTo ? { thread: task.replyTo } : {}) });
       enqueue.emit(audit(context, { kind: 'blocked', by: context.coworkerId, summary: question }));
     }),
     unblock: enqueueActions(({ context, event, enqueue }) => {

@@ -1,6 +1,6 @@
 // Types of the coworker statechart: its context, the events it accepts and the events it emits.
 // Every event that moves time forward carries `at` (epoch ms): the machine itself has no clock.
-import type { ApprovalRequest, AuditRecord, EscalationStep, PendingApprovalView, Task } from '../protocol/index.ts';
+import type { ApprovalRequest, AuditRecord, ChatThread, EscalationStep, PendingApprovalView, Task } from '../protocol/index.ts';
 
 export type { ApprovalRequest };
 
@@ -98,7 +98,7 @@ export type Recipient = { kind: 'manager' | 'user'; id: string };
 export type DecisionOutcome = Decision | 'expired' | 'cancelled';
 
 export type CoworkerEmitted =
-  | { type: 'message'; to: Recipient; text: string; taskId?: string }
+  | { type: 'message'; to: Recipient; text: string; taskId?: string; thread?: ChatThread }
   | { type: 'approval.requested'; approval: PendingApprovalView }
   | { type: 'approval.decided'; approvalId: string; taskId: string; outcome: DecisionOutcome; by: string; reason?: string }
   | { type: 'decision.refused'; approvalId: string; by: string; reason: string }

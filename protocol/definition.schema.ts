@@ -118,6 +118,10 @@ export const approvalPolicySchema = z.strictObject({
   autonomous: z.array(toolName).default([]).describe('Tools that run without asking, even when their risk would gate them.'),
   gated: z.array(toolName).default([]).describe('Tools that always ask first, whatever their risk.'),
   deadline: durationSchema.default('4h').describe('How long each step of the escalation waits.'),
+  askIn: z
+    .enum(['dm', 'thread'])
+    .default('dm')
+    .describe('Where approvers are asked in Slack: a direct message each, or the thread the task came from (a DM when there is none).'),
   escalation: z
     .array(escalationStepSchema)
     .min(1)
@@ -150,6 +154,11 @@ export const coworkerDefinitionSchema = z
   .strictObject({
     id: id('a coworker id').describe('Unique id of the coworker, e.g. "ava".'),
     name: z.string().min(1).max(80).describe('The name people call the coworker.'),
+    icon: z
+      .string()
+      .regex(/^(:[a-z0-9_+-]+:|https:\/\/\S+)$/, { message: 'an icon is a Slack emoji such as ":bar_chart:" or an https:// image URL' })
+      .default(':robot_face:')
+      .describe('How the coworker looks in Slack: an emoji such as ":bar_chart:" or an https:// image URL.'),
     role: z.string().min(1).describe('What the coworker does, in a few words.'),
     team: id('a team id').describe('Team the coworker belongs to, e.g. "marketing".'),
     manager: managerSchema,
@@ -161,7 +170,7 @@ export const coworkerDefinitionSchema = z
     workingHours: workingHoursSchema.default({ days: ['mon', 'tue', 'wed', 'thu', 'fri'], start: '09:00', end: '18:00' }),
     tools: z.array(toolName).default([]).describe('Every tool this coworker is granted.'),
     jobs: z.array(jobSchema).default([]).describe('Recurring duties, each with a schedule, triggers, or both.'),
-    approval: approvalPolicySchema.default({ autonomous: [], gated: [], deadline: '4h', escalation: ['remind', 'manager', 'block'] }),
+    approval: approvalPolicySchema.default({ autonomous: [], gated: [], deadline: '4h', askIn: 'dm', escalation: ['remind', 'manager', 'block'] }),
     budget: budgetSchema.default({ stepsPerRun: 20, tokensPerRun: 50_000 }),
   })
   .superRefine((definition, ctx) => {

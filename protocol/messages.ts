@@ -5,6 +5,10 @@ import { auditRecordSchema } from './audit.ts';
 
 export const PROTOCOL_VERSION = 1 as const;
 
+/** Where in chat a conversation happened, so replies and reports go back to that thread. */
+export const chatThreadSchema = z.strictObject({ channel: z.string().min(1), threadTs: z.string().min(1) });
+export type ChatThread = z.output<typeof chatThreadSchema>;
+
 export const taskSchema = z.strictObject({
   id: z.string().min(1),
   text: z.string().min(1, { message: 'a task needs a text: what should the coworker do?' }).max(10_000),
@@ -16,6 +20,8 @@ export const taskSchema = z.strictObject({
   anyTime: z.boolean().optional(),
   /** The event that started this run; its data is untrusted input, never instructions. */
   trigger: z.strictObject({ id: z.string(), event: z.string(), data: z.record(z.string(), z.unknown()) }).optional(),
+  /** The chat thread the task came from; the coworker answers there. */
+  replyTo: chatThreadSchema.optional(),
 });
 export type Task = z.output<typeof taskSchema>;
 
@@ -62,6 +68,8 @@ export const approvalRequestSchema = z.strictObject({
   policyVersion: z.string(),
   taskId: z.string(),
   jobId: z.string().optional(),
+  /** The chat thread of the task, where the approval can be asked too. */
+  replyTo: chatThreadSchema.optional(),
 });
 export type ApprovalRequest = z.output<typeof approvalRequestSchema>;
 
@@ -93,6 +101,8 @@ export const coworkerEventSchema = z.discriminatedUnion('type', [
     to: z.strictObject({ kind: z.enum(['manager', 'channel', 'user']), id: z.string() }),
     text: z.string(),
     taskId: z.string().optional(),
+    /** Where the conversation about the task is, for a chat gateway to answer in place. */
+    thread: chatThreadSchema.optional(),
   }),
   z.strictObject({ ...eventBase, type: z.literal('approval.requested'), approval: pendingApprovalSchema }),
   z.strictObject({
