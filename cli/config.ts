@@ -10,6 +10,11 @@ const configSchema = z.object({
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_BASE_URL: z.string().url({ message: 'OPENAI_BASE_URL must be a URL such as http://localhost:11434/v1' }).optional(),
   COWORKERS_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', { message: 'SLACK_BOT_TOKEN is the Bot User OAuth Token, starting with xoxb-' }).optional(),
+  SLACK_SIGNING_SECRET: z.string().min(1).optional(),
+  SLACK_APP_TOKEN: z.string().startsWith('xapp-', { message: 'SLACK_APP_TOKEN is an app-level token for Socket Mode, starting with xapp-' }).optional(),
+  SLACK_PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  SLACK_API_URL: z.string().url({ message: 'SLACK_API_URL must be a URL such as https://slack.com/api/' }).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -34,4 +39,30 @@ export function distributedUrls(config: Config): { natsUrl: string; mongoUri: st
     });
   }
   return { natsUrl: config.NATS_URL, mongoUri: config.MONGODB_URI };
+}
+
+export interface SlackConfig {
+  botToken: string;
+  signingSecret: string;
+  appToken?: string;
+  port: number;
+  slackApiUrl?: string;
+}
+
+/** The Slack gateway's settings, or null when Slack is not configured; a half configuration is an error. */
+export function slackConfig(config: Config): SlackConfig | null {
+  const { SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN } = config;
+  if (!SLACK_BOT_TOKEN && !SLACK_SIGNING_SECRET && !SLACK_APP_TOKEN) return null;
+  if (!SLACK_BOT_TOKEN || (!SLACK_SIGNING_SECRET && !SLACK_APP_TOKEN)) {
+    throw new CoworkersError('COMMAND_INVALID', 'Slack needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode).', {
+      hint: 'Both are on the app\'s page at api.slack.com/apps: OAuth & Permissions, and Basic Information. See slack/README.md.',
+    });
+  }
+  return {
+    botToken: SLACK_BOT_TOKEN,
+    signingSecret: SLACK_SIGNING_SECRET ?? '',
+    port: config.SLACK_PORT,
+    ...(SLACK_APP_TOKEN ? { appToken: SLACK_APP_TOKEN } : {}),
+    ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
+  };
 }

@@ -9,13 +9,23 @@ import { ScriptedChatModel, createAgentRunner } from '../actors/index.ts';
 import { createSampleConnectors, createToolClient, type Connector } from '../connectors/index.ts';
 import { examplePlaybooks } from '../examples/playbooks.ts';
 import { formatProblem, loadDefinitions } from '../definitions/index.ts';
-import { assignTask, createControlClient, decideApproval, listApprovals, listCoworkers, readAudit, type AssignTaskRequest, type DecisionRequest } from '../gateway/index.ts';
+import {
+  assignTask,
+  createControlClient,
+  decideApproval,
+  listApprovals,
+  listCoworkers,
+  readAudit,
+  startSlackGateway,
+  type AssignTaskRequest,
+  type DecisionRequest,
+} from '../gateway/index.ts';
 import { createNatsBus, type Bus } from '../messaging/index.ts';
 import { createMongoStore, type CoworkerSummary } from '../persistence/index.ts';
 import { CoworkersError, durationMs, durationSchema, isCoworkersError, type AuditQuery } from '../protocol/index.ts';
-import { distributedUrls, readConfig, type Config } from './config.ts';
+import { distributedUrls, readConfig, slackConfig, type Config } from './config.ts';
 import { connectMongo, connectNats } from './connections.ts';
-import { embeddedPaths, startDistributed, startEmbedded, type Runtime } from './runtime.ts';
+import { embeddedPaths, startDistributed, startEmbedded } from './runtime.ts';
 import { printEvents } from './event-printer.ts';
 import { formatApprovals, formatAudit, formatCoworkerTable } from './format.ts';
 
@@ -24,6 +34,7 @@ const USAGE = `Usage: coworkers <command> [options]
 Commands:
   up [--dir coworkers] [--data .coworkers]   run every coworker in one process (embedded mode)
   runtime [--dir coworkers]                  run the coworkers on NATS_URL and MONGODB_URI (distributed mode)
+  gateway                                    run the Slack gateway on NATS_URL and MONGODB_URI (distributed mode)
   validate <file|dir>                        check coworker definitions; prints file:line:column: problem
   list [--json] [--data .coworkers]          show coworkers: team, manager, state, backlog
   send <coworker> <text> [--as <user>]       give a coworker a task
@@ -75,11 +86,12 @@ function parseSince(since: string): number {
   return at;
 }
 
-function runUntilSignal(runtime: Runtime, logger: Logger): Promise<void> {
+/** Runs until Ctrl-C or SIGTERM, then closes what was started, last started first. */
+function runUntilSignal(running: Array<{ close(): Promise<void> }>, logger: Logger): Promise<void> {
   return new Promise((done) => {
     const shutdown = async (signal: string) => {
       logger.info({ signal }, 'stopping');
-      await runtime.close();
+      for (const part of [...running].reverse()) await part.close();
       done();
     };
     process.once('SIGINT', () => void shutdown('SIGINT'));
@@ -87,19 +99,31 @@ function runUntilSignal(runtime: Runtime, logger: Logger): Promise<void> {
   });
 }
 
-async function withDistributed<T>(config: Config, logger: Logger, work: (deps: Parameters<typeof assignTask>[0]) => Promise<T>): Promise<T> {
+/** The deployment's bus and store, as a client (the CLI, a gateway) sees them. */
+async function connectDistributed(config: Config, logger: Logger) {
   const { natsUrl, mongoUri } = distributedUrls(config);
   const mongo = await connectMongo(mongoUri);
   const connection = await connectNats(natsUrl, logger).catch(async (error: unknown) => {
     await mongo.close();
     throw error;
   });
-  try {
-    const bus = await createNatsBus({ connection, logger, ...(config.COWORKERS_SUBJECT_PREFIX ? { prefix: config.COWORKERS_SUBJECT_PREFIX } : {}) });
-    return await work({ bus, store: createMongoStore({ db: mongo.db(config.MONGODB_DB) }), now: Date.now });
-  } finally {
+  const close = async () => {
     await connection.close();
     await mongo.close();
+  };
+  const bus = await createNatsBus({ connection, logger, ...(config.COWORKERS_SUBJECT_PREFIX ? { prefix: config.COWORKERS_SUBJECT_PREFIX } : {}) }).catch(async (error: unknown) => {
+    await close();
+    throw error;
+  });
+  return { bus, store: createMongoStore({ db: mongo.db(config.MONGODB_DB) }), now: Date.now, close };
+}
+
+async function withDistributed<T>(config: Config, logger: Logger, work: (deps: Parameters<typeof assignTask>[0]) => Promise<T>): Promise<T> {
+  const connections = await connectDistributed(config, logger);
+  try {
+    return await work(connections);
+  } finally {
+    await connections.close();
   }
 }
 
@@ -136,7 +160,21 @@ async function main(argv: string[]): Promise<number> {
       console.log(formatCoworkerTable(await listCoworkers(runtime.store)));
       console.log('\nIn another terminal: npx coworkers list | npx coworkers send <coworker> "<task>". Ctrl-C stops.\n');
       await printEvents(runtime.bus, (line) => console.log(line));
-      await runUntilSignal(runtime, logger);
+      const slack = slackConfig(config);
+      const gateway = slack ? await startSlackGateway({ ...slack, bus: runtime.bus, store: runtime.store, logger }) : null;
+      if (gateway) console.log(`Slack: listening on http://localhost:${gateway.port ?? '-'}/slack/events${slack?.appToken ? ' (Socket Mode)' : ''}.`);
+      await runUntilSignal(gateway ? [runtime, gateway] : [runtime], logger);
+      return 0;
+    }
+    case 'gateway': {
+      const slack = slackConfig(config);
+      if (!slack) throw new CoworkersError('COMMAND_INVALID', 'The gateway has nothing to serve: Slack is not configured.', { hint: 'Set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET; see slack/README.md.' });
+      const connections = await connectDistributed(config, logger);
+      const gateway = await startSlackGateway({ ...slack, bus: connections.bus, store: connections.store, logger }).catch(async (error: unknown) => {
+        await connections.close();
+        throw error;
+      });
+      await runUntilSignal([connections, gateway], logger);
       return 0;
     }
     case 'runtime': {
@@ -149,7 +187,7 @@ async function main(argv: string[]): Promise<number> {
         dbName: config.MONGODB_DB,
         ...(config.COWORKERS_SUBJECT_PREFIX ? { subjectPrefix: config.COWORKERS_SUBJECT_PREFIX } : {}),
       });
-      await runUntilSignal(runtime, logger);
+      await runUntilSignal([runtime], logger);
       return 0;
     }
     case 'validate': {

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Bus } from '../messaging/index.ts';
 import type { CoworkerSummary, Store } from '../persistence/index.ts';
-import { CoworkersError, PROTOCOL_VERSION, commandSchema, subjects, type Command } from '../protocol/index.ts';
+import { CoworkersError, PROTOCOL_VERSION, commandSchema, subjects, type ChatThread, type Command } from '../protocol/index.ts';
 
 export interface AssignTaskRequest {
   coworkerId: string;
@@ -12,6 +12,10 @@ export interface AssignTaskRequest {
   requestedBy: string;
   /** Run this job of the coworker now, as if its schedule or trigger fired. */
   jobId?: string;
+  /** A stable id (e.g. from a chat event), so a retried request queues nothing twice; random otherwise. */
+  id?: string;
+  /** The chat thread the task came from, where the coworker answers. */
+  replyTo?: ChatThread;
 }
 
 export async function listCoworkers(store: Store): Promise<CoworkerSummary[]> {
@@ -31,7 +35,7 @@ export async function assignTask(deps: { bus: Bus; store: Store; now: () => numb
     const known = coworker.definition.jobs.map((candidate) => candidate.id).join(', ') || 'none';
     throw new CoworkersError('COMMAND_INVALID', `${request.coworkerId} has no job "${request.jobId}".`, { hint: `Its jobs: ${known}.` });
   }
-  const id = randomUUID();
+  const id = request.id ?? randomUUID();
   const at = deps.now();
   const text = job ? [request.text, job.instructions].filter(Boolean).join('\n\n') : request.text;
   const parsed = commandSchema.safeParse({
@@ -40,11 +44,20 @@ export async function assignTask(deps: { bus: Bus; store: Store; now: () => numb
     coworkerId: request.coworkerId,
     at,
     type: 'task.assign',
-    task: { id, text, source: 'person', requestedBy: request.requestedBy, createdAt: at, ...(job ? { jobId: job.id } : {}) },
+    task: { id, text, source: 'person', requestedBy: request.requestedBy, createdAt: at, ...(job ? { jobId: job.id } : {}), ...(request.replyTo ? { replyTo: request.replyTo } : {}) },
   });
   if (!parsed.success) {
     throw new CoworkersError('COMMAND_INVALID', `The task is not valid: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`);
   }
+  await deps.bus.publish(subjects.command(request.coworkerId), parsed.data, { msgId: id });
+  return parsed.data;
+}
+
+/** Answers a blocked coworker's question; the coworker refuses anyone but its manager and approvers. */
+export async function answerBlock(deps: { bus: Bus; now: () => number }, request: { coworkerId: string; answer: string; by: string }): Promise<Command> {
+  const id = randomUUID();
+  const parsed = commandSchema.safeParse({ v: PROTOCOL_VERSION, id, coworkerId: request.coworkerId, at: deps.now(), type: 'block.resolve', answer: request.answer, by: request.by });
+  if (!parsed.success) throw new CoworkersError('COMMAND_INVALID', `The answer is not valid: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`);
   await deps.bus.publish(subjects.command(request.coworkerId), parsed.data, { msgId: id });
   return parsed.data;
 }

@@ -1,4 +1,5 @@
-export { assignTask, listCoworkers, type AssignTaskRequest } from './coworker-commands.ts';
+export { answerBlock, assignTask, listCoworkers, type AssignTaskRequest } from './coworker-commands.ts';
 export { startControlServer, type ControlServerOptions } from './control-server.ts';
 export { createControlClient } from './control-client.ts';
 export { decideApproval, listApprovals, readAudit, type DecisionRequest, type DecisionResult, type PendingApproval } from './approval-commands.ts';
+export { startSlackGateway, type SlackGateway, type SlackGatewayOptions } from './slack/slack-gateway.ts';

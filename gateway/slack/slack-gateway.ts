@@ -1,0 +1,89 @@
+// The Slack gateway: one Bolt app for every coworker. Its HTTP receiver takes events,
+// interactivity and slash commands at /slack/events (or Socket Mode with an app token); it meets
+// the runtime only over the bus, so it runs inside `coworkers up` or as `coworkers gateway`.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
+import type { Logger } from 'pino';
+import type { Bus, Subscription } from '../../messaging/index.ts';
+import type { Store } from '../../persistence/index.ts';
+import { subjects } from '../../protocol/index.ts';
+import { createApprovalFlow } from './slack-approvals.ts';
+import { createDirectory } from './slack-directory.ts';
+import { registerIntake } from './slack-intake.ts';
+import { createReplayGuard } from './slack-replay-guard.ts';
+import { createReporter } from './slack-reports.ts';
+
+export interface SlackGatewayOptions {
+  bus: Bus;
+  store: Store;
+  botToken: string;
+  signingSecret: string;
+  /** With an app token (xapp-…), Socket Mode: no public URL needed. */
+  appToken?: string;
+  /** HTTP port of /slack/events; 0 picks a free one. */
+  port: number;
+  /** Where the Web API client sends its calls; Slack's own by default. */
+  slackApiUrl?: string;
+  logger: Logger;
+  now?: () => number;
+}
+
+export interface SlackGateway {
+  /** The port /slack/events listens on (HTTP mode). */
+  port: number | null;
+  close(): Promise<void>;
+}
+
+/** Bolt's log lines go through pino, under the gateway's name. */
+function boltLogger(logger: Logger) {
+  const child = logger.child({ component: 'slack' });
+  let level = LogLevel.INFO;
+  return {
+    debug: (...message: unknown[]) => child.debug(message.join(' ')),
+    info: (...message: unknown[]) => child.info(message.join(' ')),
+    warn: (...message: unknown[]) => child.warn(message.join(' ')),
+    error: (...message: unknown[]) => child.error(message.join(' ')),
+    setLevel: (next: typeof level) => void (level = next),
+    getLevel: () => level,
+    setName: () => {},
+  };
+}
+
+export async function startSlackGateway(options: SlackGatewayOptions): Promise<SlackGateway> {
+  const { bus, store, logger } = options;
+  const now = options.now ?? Date.now;
+  const clientOptions = options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {};
+  const app = options.appToken
+    ? new App({ token: options.botToken, appToken: options.appToken, socketMode: true, clientOptions, logger: boltLogger(logger) })
+    : new App({
+        token: options.botToken,
+        receiver: new HTTPReceiver({ signingSecret: options.signingSecret, endpoints: '/slack/events', logger: boltLogger(logger) }),
+        clientOptions,
+        logger: boltLogger(logger),
+      });
+  app.error(async (error) => logger.error({ err: error }, 'slack request failed'));
+
+  const directory = createDirectory(store, now);
+  app.use(createReplayGuard(now));
+  registerIntake(app, { bus, store, directory, logger, now });
+  const approvals = createApprovalFlow(app, { bus, store, directory, logger, now });
+  const report = createReporter(app, directory);
+
+  // Durable consumers: what coworkers said while the gateway was down reaches Slack when it is back.
+  const subscriptions: Subscription[] = [
+    await bus.consume(subjects.event('*', 'approval.requested'), approvals.onApprovalRequested, { durable: 'slack-approvals' }),
+    await bus.consume(subjects.event('*', 'approval.decided'), approvals.onApprovalDecided, { durable: 'slack-decisions' }),
+    await bus.consume(subjects.event('*', 'message'), report, { durable: 'slack-messages', concurrency: 8 }),
+  ];
+  const started = await app.start(options.port);
+  const port = options.appToken ? null : ((started as Server).address() as AddressInfo).port;
+  logger.info({ port, socketMode: Boolean(options.appToken) }, 'slack gateway listening');
+  return {
+    port,
+    async close() {
+      await Promise.all(subscriptions.map((subscription) => subscription.stop()));
+      await app.stop();
+    },
+  };
+}

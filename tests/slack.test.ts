@@ -1,0 +1,218 @@
+// The Slack gateway as Slack sees it: real signed HTTP requests to the running Bolt receiver, its
+// Web API client pointed at a local stand-in that records every call. The same flows run with
+// everything in one process and with the runtime as its own process over NATS.
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { createAgentRunner, createAuditRecorder, createCoworkerHost, ScriptedChatModel, type Playbook } from '../actors/index.ts';
+import { createToolClient, defineConnector, serveConnector } from '../connectors/index.ts';
+import { loadDefinitions } from '../definitions/index.ts';
+import { startSlackGateway } from '../gateway/index.ts';
+import { ACTIONS, VIEWS } from '../gateway/slack/slack-blocks.ts';
+import { createMemoryBus, type Bus } from '../messaging/index.ts';
+import { createSqliteStore, type Store } from '../persistence/index.ts';
+import { definitionYaml, uniqueName, waitFor, writeDefinitions } from './helpers.ts';
+import { connectAsTest, startRuntimeProcess } from './runtime-processes.ts';
+import { startFakeSlack, type FakeSlack, type SlackArgs } from './slack-fake.ts';
+import { appMention, blockAction, directMessage, replay, sendEvent, sendInteraction, viewSubmission } from './slack-requests.ts';
+
+const SECRET = 'test-signing-secret';
+const MANAGER = 'UMANAGER1';
+const logger = pino({ level: 'silent' });
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+const arlo = `${definitionYaml('arlo', { manager: MANAGER })}channels: ["#sales"]\ntools: [email.send]\n`;
+
+/** The same as tests/fixtures/agent-runtime.ts, for the one-process setup. */
+const sendOneEmail: Playbook = ({ turn, latest }) =>
+  turn === 0
+    ? { calls: [{ tool: 'email.send', args: { to: ['ann@acme.example'], subject: 'Renewal', body: 'Shall we sign this week?' } }] }
+    : { text: `sent: ${latest.join(' ')}` };
+
+/** An email connector that counts its sends, and can be made slow. */
+function emailConnector() {
+  const sent: string[] = [];
+  let gate: Promise<void> = Promise.resolve();
+  let open: () => void = () => {};
+  const connector = defineConnector({
+    name: 'email',
+    tools: {
+      send: {
+        description: 'Send an email',
+        risk: 'customer-facing',
+        input: z.strictObject({ to: z.array(z.string()), subject: z.string(), body: z.string() }),
+        async run(_args, { idempotencyKey }) {
+          await gate;
+          sent.push(idempotencyKey);
+          return { messageId: `<${sent.length}@mail.example>` };
+        },
+      },
+    },
+  });
+  return {
+    connector,
+    sent,
+    slowDown: () => void (gate = new Promise((resolve) => (open = resolve))),
+    speedUp: () => open(),
+  };
+}
+
+interface Stack {
+  slack: FakeSlack;
+  url: string;
+  store: Store;
+  email: ReturnType<typeof emailConnector>;
+}
+
+async function gatewayOn(bus: Bus, store: Store, email: ReturnType<typeof emailConnector>): Promise<Stack> {
+  const slack = await startFakeSlack({ channels: { C0SALES: 'sales', C0RANDOM: 'random' } });
+  cleanups.push(() => slack.close());
+  const served = await serveConnector({ bus, connector: email.connector, logger });
+  cleanups.push(() => served.stop());
+  const gateway = await startSlackGateway({ bus, store, botToken: 'xoxb-test', signingSecret: SECRET, port: 0, slackApiUrl: slack.url, logger });
+  cleanups.push(() => gateway.close());
+  return { slack, url: `http://127.0.0.1:${gateway.port}/slack/events`, store, email };
+}
+
+async function inOneProcess(): Promise<Stack> {
+  const bus = createMemoryBus();
+  const store = createSqliteStore({ path: ':memory:' });
+  const { definitions } = await loadDefinitions(writeDefinitions({ arlo }));
+  const email = emailConnector();
+  const runTask = createAgentRunner({ model: new ScriptedChatModel({ fallback: sendOneEmail }), tools: [...email.connector.specs], callTool: createToolClient({ bus }).call });
+  const host = createCoworkerHost({ definitions: definitions.map((entry) => entry.definition), bus, store, logger, runTask });
+  const recorder = createAuditRecorder({ bus, store, logger });
+  await recorder.start();
+  await host.start();
+  cleanups.push(async () => {
+    await host.stop();
+    await recorder.stop();
+    await store.close();
+  });
+  return gatewayOn(bus, store, email);
+}
+
+async function overNats(): Promise<Stack> {
+  const env = { ...process.env, COWORKERS_DIR: writeDefinitions({ arlo }), MONGODB_DB: uniqueName('slack'), COWORKERS_SUBJECT_PREFIX: `${uniqueName('slack')}.v1` };
+  const { bus, store } = await connectAsTest(env, cleanups);
+  await startRuntimeProcess('tests/fixtures/agent-runtime.ts', env, cleanups);
+  return gatewayOn(bus, store, emailConnector());
+}
+
+const text = (args: SlackArgs) => `${String(args.text)} ${JSON.stringify(args.blocks ?? '')}`;
+
+/** The button of `actionId` in a posted message, with the value it carries. */
+function button(message: SlackArgs, actionId: string): string {
+  const actions = (message.blocks as Array<{ type: string; elements?: Array<{ action_id: string; value: string }> }>).find((block) => block.type === 'actions');
+  const found = actions?.elements?.find((element) => element.action_id === actionId);
+  if (!found) throw new Error(`no ${actionId} button in ${JSON.stringify(message.blocks)}`);
+  return found.value;
+}
+
+/** Mentions Arlo in #sales and waits for the approval message in the manager's DMs. */
+async function mentionAndAwaitApproval({ slack, url }: Stack) {
+  const mention = appMention({ user: 'UASKER1', channel: 'C0SALES', text: '<@U0BOT> arlo email Ann about the renewal' });
+  expect((await sendEvent(url, SECRET, mention)).status).toBe(200);
+  const ack = await slack.waitForCall('chat.postMessage', (args) => args.thread_ts === mention.ts);
+  expect(ack).toMatchObject({ channel: 'C0SALES', username: 'Arlo', text: expect.stringContaining('On it') });
+  const approval = await slack.waitForCall('chat.postMessage', (args) => args.channel === MANAGER && Array.isArray(args.blocks));
+  return { mention, approval, value: button(approval, ACTIONS.approve) };
+}
+
+function click(stack: Stack, user: string, actionId: string, value: string) {
+  return sendInteraction(stack.url, SECRET, blockAction({ user, actionId, value, channel: `D${user}`, messageTs: '1700000000.000100' }));
+}
+
+function describeSlackFlows(setting: string, setup: () => Promise<Stack>) {
+  describe(`Slack (${setting})`, () => {
+    it('turns a mention into a task and its gated email into an approval that the manager approves once', async () => {
+      const stack = await setup();
+      const { slack, email, store } = stack;
+      const { mention, approval, value } = await mentionAndAwaitApproval(stack);
+      for (const exact of ['ann@acme.example', 'Renewal', 'Shall we sign this week?', 'email.send']) expect(text(approval)).toContain(exact);
+
+      expect((await click(stack, 'USTRANGER', ACTIONS.approve, value)).status).toBe(200);
+      const refusal = await slack.waitForCall('chat.postEphemeral', (args) => args.user === 'USTRANGER');
+      expect(refusal.text).toContain('not an approver');
+
+      const approve = await click(stack, MANAGER, ACTIONS.approve, value);
+      expect(approve.status).toBe(200);
+      const updated = await slack.waitForCall('chat.update');
+      expect((updated.blocks as Array<{ type: string }>).some((block) => block.type === 'actions')).toBe(false);
+      expect(text(updated)).toContain(MANAGER);
+      const report = await slack.waitForCall('chat.postMessage', (args) => args.thread_ts === mention.ts && String(args.text).includes('sent:'));
+      expect(report.text).toContain(`<@${MANAGER}>`);
+
+      // The same signed click again, inside Slack's five minutes: nothing more happens.
+      const callsBefore = slack.calls.length;
+      expect((await replay(approve.sent)).status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(email.sent).toHaveLength(1);
+      expect(slack.calls.length).toBe(callsBefore);
+      await waitFor(async () => (await store.queryAudit({ coworkerId: 'arlo' })).some((entry) => entry.kind === 'approval.refused' && entry.by === 'USTRANGER'), 'the refusal in the audit trail');
+    }, 60_000);
+
+    it('asks for a reason on Reject and tells the model', async () => {
+      const stack = await setup();
+      const { slack, email } = stack;
+      const { mention, value } = await mentionAndAwaitApproval(stack);
+      expect((await click(stack, MANAGER, ACTIONS.reject, value)).status).toBe(200);
+      const opened = await slack.waitForCall('views.open');
+      const view = opened.view as { callback_id: string; private_metadata: string };
+      expect(view.callback_id).toBe(VIEWS.reject);
+      const submitted = await sendInteraction(
+        stack.url,
+        SECRET,
+        viewSubmission({ user: MANAGER, callbackId: VIEWS.reject, privateMetadata: view.private_metadata, values: { reason: { text: 'Not this quarter' } } }),
+      );
+      expect(submitted.status).toBe(200);
+      const report = await slack.waitForCall('chat.postMessage', (args) => args.thread_ts === mention.ts && String(args.text).includes('sent:'));
+      expect(report.text).toContain('Not this quarter');
+      expect(email.sent).toEqual([]);
+    }, 60_000);
+
+    it('changes nothing for forged, stale or retried requests', async () => {
+      const stack = await setup();
+      const { slack, url } = stack;
+      const mention = appMention({ user: 'UASKER1', channel: 'C0SALES', text: '<@U0BOT> arlo email Ann' });
+      expect((await sendEvent(url, SECRET, mention, { signature: 'v0=forged' })).status).toBe(401);
+      expect((await sendEvent(url, SECRET, mention, { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 })).status).toBe(401);
+      expect(slack.callsTo('chat.postMessage')).toEqual([]);
+
+      expect((await sendEvent(url, SECRET, mention, { eventId: 'Ev0RETRIED' })).status).toBe(200);
+      expect((await sendEvent(url, SECRET, mention, { eventId: 'Ev0RETRIED', retryNum: 1 })).status).toBe(200);
+      await slack.waitForCall('chat.postMessage', (args) => args.channel === MANAGER);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(slack.callsTo('chat.postMessage').filter((args) => args.thread_ts === mention.ts && String(args.text).includes('On it'))).toHaveLength(1);
+    }, 60_000);
+
+    it('acknowledges a click at once while the connector behind it is slow', async () => {
+      const stack = await setup();
+      const { email } = stack;
+      const { value } = await mentionAndAwaitApproval(stack);
+      email.slowDown();
+      const approve = await click(stack, MANAGER, ACTIONS.approve, value);
+      expect(approve.status).toBe(200);
+      expect(email.sent).toEqual([]); // answered before the email went out
+      email.speedUp();
+      await waitFor(async () => email.sent.length === 1, 'the email after the ack');
+    }, 60_000);
+
+    it('declines politely where the coworker does not work, and direct requests from strangers', async () => {
+      const stack = await setup();
+      const { slack, url } = stack;
+      const elsewhere = appMention({ user: 'UASKER1', channel: 'C0RANDOM', text: '<@U0BOT> arlo email Ann' });
+      await sendEvent(url, SECRET, elsewhere);
+      expect((await slack.waitForCall('chat.postMessage', (args) => args.thread_ts === elsewhere.ts)).text).toContain('#sales');
+      const dm = directMessage({ user: 'USTRANGER', text: 'arlo email everyone' });
+      await sendEvent(url, SECRET, dm);
+      expect((await slack.waitForCall('chat.postMessage', (args) => args.thread_ts === dm.ts)).text).toContain('from my manager only');
+    }, 60_000);
+  });
+}
+
+describeSlackFlows('one process', inOneProcess);
+describeSlackFlows('runtime over NATS', overNats);
