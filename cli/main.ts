@@ -71,8 +71,11 @@ function createChatModel(config: Config, logger: Logger): BaseChatModel {
 function work(config: Config, logger: Logger) {
   const model = createChatModel(config, logger);
   // Sample connectors until the real ones are configured; their results say they are samples.
-  const connectors: Connector[] = createSampleConnectors();
-  const tools = connectors.flatMap((connector) => connector.specs);
+  // With Slack configured, the gateway serves the real slack connector instead.
+  const samples: Connector[] = createSampleConnectors();
+  const connectors = samples.filter((connector) => !(connector.name === 'slack' && slackConfig(config)));
+  // The gateway's slack.post has the same name and risk as the sample's.
+  const tools = samples.flatMap((connector) => connector.specs);
   const createRunner = (bus: Bus) => createAgentRunner({ model, tools, callTool: createToolClient({ bus }).call });
   return { connectors, createRunner, logger };
 }
@@ -174,6 +177,7 @@ async function main(argv: string[]): Promise<number> {
         await connections.close();
         throw error;
       });
+      console.log(`coworkers gateway: Slack ${gateway.port === null ? 'in Socket Mode' : `on http://localhost:${gateway.port}/slack/events`}. Ctrl-C stops.`);
       await runUntilSignal([connections, gateway], logger);
       return 0;
     }

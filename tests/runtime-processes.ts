@@ -8,16 +8,29 @@ import { pino } from 'pino';
 import { createNatsBus, type Bus } from '../messaging/index.ts';
 import { createMongoStore, type Store } from '../persistence/index.ts';
 
-/** Starts `fixture` with `env`; `cleanups` gets a kill for when the test ends, even a failed one. */
-export function startRuntimeProcess(fixture: string, env: NodeJS.ProcessEnv, cleanups: Array<() => Promise<void>>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [fixture], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts `fixture` (with `args`) and resolves once its output has `ready` (default "ready");
+ * `cleanups` gets a kill for when the test ends, even a failed one.
+ */
+export function startRuntimeProcess(
+  fixture: string,
+  env: NodeJS.ProcessEnv,
+  cleanups: Array<() => Promise<void>>,
+  options: { args?: string[]; ready?: string } = {},
+): Promise<ChildProcess & { output: () => string }> {
+  const ready = options.ready ?? 'ready';
+  const child = spawn(process.execPath, [fixture, ...(options.args ?? [])], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
   let stderr = '';
   child.stderr!.on('data', (chunk) => (stderr += chunk));
   cleanups.push(async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
   return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve(child));
+    child.stdout!.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (stdout.includes(ready)) resolve(Object.assign(child, { output: () => stdout }));
+    });
     child.once('exit', (code) => reject(new Error(`runtime exited with ${code}: ${stderr}`)));
   });
 }

@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createAgentRunner, createAuditRecorder, createCoworkerHost, ScriptedChatModel, type Playbook } from '../actors/index.ts';
-import { createToolClient, defineConnector, serveConnector } from '../connectors/index.ts';
+import { createSampleConnectors, createToolClient, defineConnector, serveConnector } from '../connectors/index.ts';
 import { loadDefinitions } from '../definitions/index.ts';
 import { startSlackGateway } from '../gateway/index.ts';
 import { ACTIONS, VIEWS } from '../gateway/slack/slack-blocks.ts';
@@ -14,7 +14,7 @@ import { createSqliteStore, type Store } from '../persistence/index.ts';
 import { definitionYaml, uniqueName, waitFor, writeDefinitions } from './helpers.ts';
 import { connectAsTest, startRuntimeProcess } from './runtime-processes.ts';
 import { startFakeSlack, type FakeSlack, type SlackArgs } from './slack-fake.ts';
-import { appMention, blockAction, directMessage, replay, sendEvent, sendInteraction, viewSubmission } from './slack-requests.ts';
+import { appMention, blockAction, directMessage, replay, sendCommand, sendEvent, sendInteraction, viewSubmission } from './slack-requests.ts';
 
 const SECRET = 'test-signing-secret';
 const MANAGER = 'UMANAGER1';
@@ -24,13 +24,16 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-const arlo = `${definitionYaml('arlo', { manager: MANAGER })}channels: ["#sales"]\ntools: [email.send]\n`;
+const arlo = `${definitionYaml('arlo', { manager: MANAGER })}channels: ["#sales"]\ntools: [email.send, slack.post]\n`;
 
-/** The same as tests/fixtures/agent-runtime.ts, for the one-process setup. */
-const sendOneEmail: Playbook = ({ turn, latest }) =>
-  turn === 0
+/** As tests/fixtures/agent-runtime.ts (an email to Ann); in one process also: a question, a post. */
+const oneProcessPlaybook: Playbook = ({ turn, latest, task }) => {
+  if (task.includes('ask me')) return turn === 0 ? { calls: [{ tool: 'ask_manager', args: { question: 'Which quarter?' } }] } : { text: `sent: answer was ${latest[0]}` };
+  if (task.includes('post')) return turn === 0 ? { calls: [{ tool: 'slack.post', args: { channel: task.includes('#random') ? '#random' : '#sales', text: '**Pipeline** is up' } }] } : { text: `sent: ${latest.join(' ')}` };
+  return turn === 0
     ? { calls: [{ tool: 'email.send', args: { to: ['ann@acme.example'], subject: 'Renewal', body: 'Shall we sign this week?' } }] }
     : { text: `sent: ${latest.join(' ')}` };
+};
 
 /** An email connector that counts its sends, and can be made slow. */
 function emailConnector() {
@@ -67,22 +70,26 @@ interface Stack {
   email: ReturnType<typeof emailConnector>;
 }
 
-async function gatewayOn(bus: Bus, store: Store, email: ReturnType<typeof emailConnector>): Promise<Stack> {
+async function fakeSlack(): Promise<FakeSlack> {
   const slack = await startFakeSlack({ channels: { C0SALES: 'sales', C0RANDOM: 'random' } });
   cleanups.push(() => slack.close());
+  return slack;
+}
+
+async function serveEmail(bus: Bus) {
+  const email = emailConnector();
   const served = await serveConnector({ bus, connector: email.connector, logger });
   cleanups.push(() => served.stop());
-  const gateway = await startSlackGateway({ bus, store, botToken: 'xoxb-test', signingSecret: SECRET, port: 0, slackApiUrl: slack.url, logger });
-  cleanups.push(() => gateway.close());
-  return { slack, url: `http://127.0.0.1:${gateway.port}/slack/events`, store, email };
+  return email;
 }
 
 async function inOneProcess(): Promise<Stack> {
   const bus = createMemoryBus();
   const store = createSqliteStore({ path: ':memory:' });
   const { definitions } = await loadDefinitions(writeDefinitions({ arlo }));
-  const email = emailConnector();
-  const runTask = createAgentRunner({ model: new ScriptedChatModel({ fallback: sendOneEmail }), tools: [...email.connector.specs], callTool: createToolClient({ bus }).call });
+  const email = await serveEmail(bus);
+  const tools = [...email.connector.specs, ...createSampleConnectors().flatMap((connector) => (connector.name === 'slack' ? connector.specs : []))];
+  const runTask = createAgentRunner({ model: new ScriptedChatModel({ fallback: oneProcessPlaybook }), tools, callTool: createToolClient({ bus }).call });
   const host = createCoworkerHost({ definitions: definitions.map((entry) => entry.definition), bus, store, logger, runTask });
   const recorder = createAuditRecorder({ bus, store, logger });
   await recorder.start();
@@ -92,14 +99,23 @@ async function inOneProcess(): Promise<Stack> {
     await recorder.stop();
     await store.close();
   });
-  return gatewayOn(bus, store, email);
+  const slack = await fakeSlack();
+  const gateway = await startSlackGateway({ bus, store, botToken: 'xoxb-test', signingSecret: SECRET, port: 0, slackApiUrl: slack.url, logger });
+  cleanups.push(() => gateway.close());
+  return { slack, url: `http://127.0.0.1:${gateway.port}/slack/events`, store, email };
 }
 
+/** The runtime and `coworkers gateway` as processes of their own, meeting over NATS. */
 async function overNats(): Promise<Stack> {
   const env = { ...process.env, COWORKERS_DIR: writeDefinitions({ arlo }), MONGODB_DB: uniqueName('slack'), COWORKERS_SUBJECT_PREFIX: `${uniqueName('slack')}.v1` };
   const { bus, store } = await connectAsTest(env, cleanups);
+  const email = await serveEmail(bus);
   await startRuntimeProcess('tests/fixtures/agent-runtime.ts', env, cleanups);
-  return gatewayOn(bus, store, emailConnector());
+  const slack = await fakeSlack();
+  const slackEnv = { ...env, LOG_LEVEL: 'warn', SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SECRET, SLACK_PORT: '0', SLACK_API_URL: slack.url };
+  const gateway = await startRuntimeProcess('cli/main.ts', slackEnv, cleanups, { args: ['gateway'], ready: 'Ctrl-C stops' });
+  const port = /localhost:(\d+)\/slack\/events/.exec(gateway.output())![1];
+  return { slack, url: `http://127.0.0.1:${port}/slack/events`, store, email };
 }
 
 const text = (args: SlackArgs) => `${String(args.text)} ${JSON.stringify(args.blocks ?? '')}`;
@@ -213,6 +229,64 @@ function describeSlackFlows(setting: string, setup: () => Promise<Stack>) {
     }, 60_000);
   });
 }
+
+describe('Slack (one process): the other ways in', () => {
+  it('takes a task from /coworker, posts it in the channel and asks for approval', async () => {
+    const stack = await inOneProcess();
+    const response = await sendCommand(stack.url, SECRET, { command: '/coworker', text: 'arlo email Ann about the renewal', user_id: 'UASKER1', channel_id: 'C0SALES' });
+    expect(response.status).toBe(200);
+    const posted = await stack.slack.waitForCall('chat.postMessage', (args) => args.channel === 'C0SALES');
+    expect(posted).toMatchObject({ username: 'Arlo', text: expect.stringContaining('<@UASKER1> asked me: email Ann about the renewal') });
+    await stack.slack.waitForCall('chat.postMessage', (args) => args.channel === MANAGER && Array.isArray(args.blocks));
+  }, 30_000);
+
+  it('makes an edit in the modal a new approval with the edited arguments', async () => {
+    const stack = await inOneProcess();
+    const { slack } = stack;
+    const { value } = await mentionAndAwaitApproval(stack);
+    await click(stack, MANAGER, ACTIONS.edit, value);
+    const view = (await slack.waitForCall('views.open')).view as { callback_id: string; private_metadata: string };
+    expect(view.callback_id).toBe(VIEWS.edit);
+    const bad = await sendInteraction(stack.url, SECRET, viewSubmission({ user: MANAGER, callbackId: VIEWS.edit, privateMetadata: view.private_metadata, values: { args: { json: '{ not json' } } }));
+    expect(JSON.parse(bad.body)).toMatchObject({ response_action: 'errors', errors: { args: expect.stringContaining('not valid JSON') } });
+    const edited = { to: ['bob@acme.example'], subject: 'Renewal', body: 'Coffee next week?' };
+    await sendInteraction(stack.url, SECRET, viewSubmission({ user: MANAGER, callbackId: VIEWS.edit, privateMetadata: view.private_metadata, values: { args: { json: JSON.stringify(edited) } } }));
+    const second = await slack.waitForCall('chat.postMessage', (args) => args.channel === MANAGER && text(args).includes('bob@acme.example'));
+    await click(stack, MANAGER, ACTIONS.approve, button(second, ACTIONS.approve));
+    await waitFor(async () => stack.email.sent.length === 1, 'the edited email');
+  }, 30_000);
+
+  it('takes a manager’s direct message as the answer a blocked coworker waits for', async () => {
+    const stack = await inOneProcess();
+    const { slack, url, store } = stack;
+    const mention = appMention({ user: 'UASKER1', channel: 'C0SALES', text: '<@U0BOT> arlo ask me something' });
+    await sendEvent(url, SECRET, mention);
+    const blocker = await slack.waitForCall('chat.postMessage', (args) => args.thread_ts === mention.ts && String(args.text).includes('Blocked'));
+    expect(blocker.text).toContain(`<@${MANAGER}>`);
+    expect(blocker.text).toContain('Which quarter?');
+    await waitFor(async () => (await store.getCoworker('arlo'))?.status?.state.status === 'blocked', 'arlo blocked');
+    await sendEvent(url, SECRET, directMessage({ user: MANAGER, text: 'arlo Q3, please' }));
+    const report = await slack.waitForCall('chat.postMessage', (args) => args.thread_ts === mention.ts && String(args.text).includes('answer was'));
+    expect(report.text).toContain('Q3, please');
+  }, 30_000);
+
+  it('posts with the coworker’s name and icon where it may, once approved, and refuses other channels', async () => {
+    const stack = await inOneProcess();
+    const { slack, url } = stack;
+    const post = async (words: string) => {
+      const mention = appMention({ user: 'UASKER1', channel: 'C0SALES', text: `<@U0BOT> arlo ${words}` });
+      await sendEvent(url, SECRET, mention);
+      const approval = await slack.waitForCall('chat.postMessage', (args) => args.channel === MANAGER && text(args).includes(words.includes('#random') ? '#random' : '#sales'));
+      await click(stack, MANAGER, ACTIONS.approve, button(approval, ACTIONS.approve));
+      return slack.waitForCall('chat.postMessage', (args) => args.thread_ts === mention.ts && String(args.text).includes('sent:'));
+    };
+    await post('post the pipeline');
+    expect(await slack.waitForCall('chat.postMessage', (args) => args.channel === 'sales')).toMatchObject({ username: 'Arlo', icon_emoji: ':robot_face:', text: expect.stringContaining('*Pipeline* is up') });
+    const refused = await post('post it in #random');
+    expect(refused.text).toContain('Arlo may not post in #random');
+    expect(slack.callsTo('chat.postMessage').filter((args) => args.channel === 'random')).toEqual([]);
+  }, 30_000);
+});
 
 describeSlackFlows('one process', inOneProcess);
 describeSlackFlows('runtime over NATS', overNats);

@@ -1,10 +1,12 @@
 // The Slack gateway: one Bolt app for every coworker. Its HTTP receiver takes events,
 // interactivity and slash commands at /slack/events (or Socket Mode with an app token); it meets
-// the runtime only over the bus, so it runs inside `coworkers up` or as `coworkers gateway`.
+// the runtime only over the bus, so it runs inside `coworkers up` or as `coworkers gateway`. It
+// also serves the `slack.post` tool, so a coworker's posts go through the same app.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import type { Logger } from 'pino';
+import { serveConnector } from '../../connectors/index.ts';
 import type { Bus, Subscription } from '../../messaging/index.ts';
 import type { Store } from '../../persistence/index.ts';
 import { subjects } from '../../protocol/index.ts';
@@ -13,6 +15,7 @@ import { createDirectory } from './slack-directory.ts';
 import { registerIntake } from './slack-intake.ts';
 import { createReplayGuard } from './slack-replay-guard.ts';
 import { createReporter } from './slack-reports.ts';
+import { createSlackConnector } from './slack-connector.ts';
 
 export interface SlackGatewayOptions {
   bus: Bus;
@@ -69,12 +72,14 @@ export async function startSlackGateway(options: SlackGatewayOptions): Promise<S
   registerIntake(app, { bus, store, directory, logger, now });
   const approvals = createApprovalFlow(app, { bus, store, directory, logger, now });
   const report = createReporter(app, directory);
+  const connector = createSlackConnector(app.client, directory);
 
   // Durable consumers: what coworkers said while the gateway was down reaches Slack when it is back.
   const subscriptions: Subscription[] = [
     await bus.consume(subjects.event('*', 'approval.requested'), approvals.onApprovalRequested, { durable: 'slack-approvals' }),
     await bus.consume(subjects.event('*', 'approval.decided'), approvals.onApprovalDecided, { durable: 'slack-decisions' }),
     await bus.consume(subjects.event('*', 'message'), report, { durable: 'slack-messages', concurrency: 8 }),
+    await serveConnector({ bus, connector, logger }),
   ];
   const started = await app.start(options.port);
   const port = options.appToken ? null : ((started as Server).address() as AddressInfo).port;

@@ -1,0 +1,42 @@
+// The real `slack.post` tool, served by the gateway when Slack is configured (in place of the
+// sample): the coworker posts with its own name and icon, formatted for Slack, and only where its
+// definition lets it: one of its channels, or a direct message to its manager or an approver.
+import type { WebClient } from '@slack/web-api';
+import { z } from 'zod';
+import { defineConnector, type Connector } from '../../connectors/index.ts';
+import { CoworkersError } from '../../protocol/index.ts';
+import { reportMessage } from './slack-blocks.ts';
+import { mayDirect, type Directory } from './slack-directory.ts';
+import { postAs } from './slack-voice.ts';
+
+export function createSlackConnector(client: WebClient, directory: Directory): Connector<'slack'> {
+  return defineConnector({
+    name: 'slack',
+    tools: {
+      post: {
+        description: 'Post a message in a Slack channel, or as a direct message to a person.',
+        risk: 'public-post',
+        input: z.strictObject({
+          channel: z
+            .string()
+            .regex(/^(#[a-z0-9][a-z0-9._-]*|[UW][A-Z0-9]{2,})$/)
+            .describe('One of your channels such as "#sales", or the Slack member id of your manager (e.g. "U04DANIEL2") for a direct message.'),
+          text: z.string().min(1).describe('The message, in Markdown; it is converted for Slack.'),
+        }),
+        async run({ channel, text }, { coworkerId }) {
+          const coworker = await directory.byId(coworkerId);
+          if (!coworker) throw new CoworkersError('COWORKER_NOT_FOUND', `No coworker "${coworkerId}" is registered.`);
+          const allowed = channel.startsWith('#') ? coworker.channels.includes(channel) : mayDirect(coworker, channel);
+          if (!allowed) {
+            throw new CoworkersError('TOOL_FAILED', `${coworker.name} may not post in ${channel}: only in ${coworker.channels.join(', ') || 'no channel'}, or to its manager.`, {
+              hint: 'Add the channel to the coworker definition\'s "channels" to allow it.',
+            });
+          }
+          // Slack takes a channel's name where it takes its id.
+          const posted = await postAs(client, coworker, { channel: channel.startsWith('#') ? channel.slice(1) : channel }, reportMessage(text));
+          return { ok: true, channel: posted.channel, ts: posted.ts };
+        },
+      },
+    },
+  });
+}
