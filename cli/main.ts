@@ -95,6 +95,8 @@ function runUntilSignal(running: Array<{ close(): Promise<void> }>, logger: Logg
     const shutdown = async (signal: string) => {
       logger.info({ signal }, 'stopping');
       for (const part of [...running].reverse()) await part.close();
+      // Everything is closed; a client still retrying a call (Slack's) must not keep the process up.
+      setTimeout(() => process.exit(), 1_000).unref();
       done();
     };
     process.once('SIGINT', () => void shutdown('SIGINT'));

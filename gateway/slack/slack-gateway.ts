@@ -5,6 +5,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
+import { retryPolicies } from '@slack/web-api';
 import type { Logger } from 'pino';
 import { serveConnector } from '../../connectors/index.ts';
 import type { Bus, Subscription } from '../../messaging/index.ts';
@@ -56,7 +57,8 @@ function boltLogger(logger: Logger) {
 export async function startSlackGateway(options: SlackGatewayOptions): Promise<SlackGateway> {
   const { bus, store, logger } = options;
   const now = options.now ?? Date.now;
-  const clientOptions = options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {};
+  // Slack's default is ten retries over half an hour; a gateway that is stopping should not wait on them.
+  const clientOptions = { retryConfig: retryPolicies.fiveRetriesInFiveMinutes, ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}) };
   const app = options.appToken
     ? new App({ token: options.botToken, appToken: options.appToken, socketMode: true, clientOptions, logger: boltLogger(logger) })
     : new App({
