@@ -11,3 +11,4 @@ export type { CrmDeal, CrmNote, CrmSample } from './sample/crm.sample.ts';
 export type { EmailDraft, EmailMessage, EmailSample, SentEmail } from './sample/email.sample.ts';
 export type { AppendedRow, SheetsSample } from './sample/sheets.sample.ts';
 export type { SlackPost, SlackSample } from './sample/slack.sample.ts';
+export { SLACK_POST_DESCRIPTION, slackPostInput } from './slack-post.ts';

@@ -3,12 +3,12 @@
 // outliving the kills) counts executions by idempotency key, and the audit trail records one.
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { defineConnector, serveConnector } from '../connectors/index.ts';
+import { serveConnector } from '../connectors/index.ts';
 import { assignTask } from '../gateway/index.ts';
 import type { Subscription } from '../messaging/index.ts';
 import { PROTOCOL_VERSION, subjects, type CoworkerEvent } from '../protocol/index.ts';
 import { connectAsTest, startRuntimeProcess, stopRuntimeProcess } from './runtime-processes.ts';
+import { countingEmailConnector } from './email-connector.ts';
 import { definitionYaml, uniqueName, waitFor, writeDefinitions } from './helpers.ts';
 
 const MANAGER = 'UMANAGER1';
@@ -21,43 +21,13 @@ afterEach(async () => {
 const startRuntime = (env: NodeJS.ProcessEnv) => startRuntimeProcess('tests/fixtures/agent-runtime.ts', env, cleanups);
 
 
-/** An email connector that counts what it executed, and can hold its reply until told. */
-function emailConnector() {
-  const executed: string[] = [];
-  let releaseReply: () => void = () => {};
-  let replyGate: Promise<void> = Promise.resolve();
-  const connector = defineConnector({
-    name: 'email',
-    tools: {
-      send: {
-        description: 'Send an email',
-        risk: 'customer-facing',
-        input: z.strictObject({ to: z.array(z.string()), subject: z.string(), body: z.string() }),
-        async run(_args, { idempotencyKey }) {
-          executed.push(idempotencyKey);
-          await replyGate;
-          return { messageId: `<${executed.length}@mail.example>` };
-        },
-      },
-    },
-  });
-  return {
-    connector,
-    executed,
-    holdReplies() {
-      replyGate = new Promise((resolve) => (releaseReply = resolve));
-    },
-    releaseReplies: () => releaseReply(),
-  };
-}
-
 async function setup() {
   const dir = writeDefinitions({ arlo: `${definitionYaml('arlo', { manager: MANAGER })}tools: [email.send]\n` });
   const env = { ...process.env, COWORKERS_DIR: dir, MONGODB_DB: uniqueName('once'), COWORKERS_SUBJECT_PREFIX: `${uniqueName('once')}.v1` };
   const { store, bus } = await connectAsTest(env, cleanups);
   const events: CoworkerEvent[] = [];
   await bus.subscribe(subjects.allEvents, (message) => events.push(message.data as CoworkerEvent));
-  const email = emailConnector();
+  const email = countingEmailConnector();
   let served: Subscription | null = null;
   const serveEmail = async () => (served = await serveConnector({ bus, connector: email.connector, logger }));
   cleanups.push(async () => void (await served?.stop()));
@@ -88,12 +58,12 @@ describe('an approved call across SIGKILLs', () => {
     await approve(approval.id);
     await waitFor(async () => events.some((event) => event.type === 'approval.decided'), 'the decision to be stored');
     await stopRuntimeProcess(runtime, 'SIGKILL');
-    expect(email.executed).toEqual([]);
+    expect(email.sent).toEqual([]);
 
     await serveEmail();
     runtime = await startRuntime(env);
     await finished();
-    expect(email.executed).toEqual([`approval:${approval.id}`]);
+    expect(email.sent).toEqual([`approval:${approval.id}`]);
     await waitFor(async () => (await executions()).length === 1, 'one execution in the audit trail');
     expect((await executions())[0]).toMatchObject({ tool: 'email.send', approvalId: approval.id });
     await stopRuntimeProcess(runtime, 'SIGKILL');
@@ -108,13 +78,13 @@ describe('an approved call across SIGKILLs', () => {
     // The email goes out, but its reply is held until the runtime that asked is dead.
     email.holdReplies();
     await approve(approval.id);
-    await waitFor(async () => email.executed.length === 1, 'the email to be sent');
+    await waitFor(async () => email.sent.length === 1, 'the email to be sent');
     await stopRuntimeProcess(runtime, 'SIGKILL');
     email.releaseReplies();
 
     runtime = await startRuntime(env);
     await finished();
-    expect(email.executed).toEqual([`approval:${approval.id}`]);
+    expect(email.sent).toEqual([`approval:${approval.id}`]);
     await waitFor(async () => (await executions()).length === 1, 'one execution in the audit trail');
     // Give a second recording the time to show up if there were one.
     await new Promise((resolve) => setTimeout(resolve, 500));

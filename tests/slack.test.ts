@@ -3,14 +3,14 @@
 // everything in one process and with the runtime as its own process over NATS.
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { createAgentRunner, createAuditRecorder, createCoworkerHost, ScriptedChatModel, type Playbook } from '../actors/index.ts';
-import { createSampleConnectors, createToolClient, defineConnector, serveConnector } from '../connectors/index.ts';
+import { createSampleConnectors, createToolClient, serveConnector } from '../connectors/index.ts';
 import { loadDefinitions } from '../definitions/index.ts';
 import { startSlackGateway } from '../gateway/index.ts';
 import { ACTIONS, VIEWS } from '../gateway/slack/slack-blocks.ts';
 import { createMemoryBus, type Bus } from '../messaging/index.ts';
 import { createSqliteStore, type Store } from '../persistence/index.ts';
+import { countingEmailConnector } from './email-connector.ts';
 import { definitionYaml, uniqueName, waitFor, writeDefinitions } from './helpers.ts';
 import { connectAsTest, startRuntimeProcess } from './runtime-processes.ts';
 import { startFakeSlack, type FakeSlack, type SlackArgs } from './slack-fake.ts';
@@ -35,39 +35,11 @@ const oneProcessPlaybook: Playbook = ({ turn, latest, task }) => {
     : { text: `sent: ${latest.join(' ')}` };
 };
 
-/** An email connector that counts its sends, and can be made slow. */
-function emailConnector() {
-  const sent: string[] = [];
-  let gate: Promise<void> = Promise.resolve();
-  let open: () => void = () => {};
-  const connector = defineConnector({
-    name: 'email',
-    tools: {
-      send: {
-        description: 'Send an email',
-        risk: 'customer-facing',
-        input: z.strictObject({ to: z.array(z.string()), subject: z.string(), body: z.string() }),
-        async run(_args, { idempotencyKey }) {
-          await gate;
-          sent.push(idempotencyKey);
-          return { messageId: `<${sent.length}@mail.example>` };
-        },
-      },
-    },
-  });
-  return {
-    connector,
-    sent,
-    slowDown: () => void (gate = new Promise((resolve) => (open = resolve))),
-    speedUp: () => open(),
-  };
-}
-
 interface Stack {
   slack: FakeSlack;
   url: string;
   store: Store;
-  email: ReturnType<typeof emailConnector>;
+  email: ReturnType<typeof countingEmailConnector>;
 }
 
 async function fakeSlack(): Promise<FakeSlack> {
@@ -77,7 +49,7 @@ async function fakeSlack(): Promise<FakeSlack> {
 }
 
 async function serveEmail(bus: Bus) {
-  const email = emailConnector();
+  const email = countingEmailConnector();
   const served = await serveConnector({ bus, connector: email.connector, logger });
   cleanups.push(() => served.stop());
   return email;

@@ -1,6 +1,6 @@
 // The `slack` sample: posts recorded in memory instead of sent, where a test can read them.
-import { z } from 'zod';
 import { defineConnector, type Connector } from '../connector-kit.ts';
+import { SLACK_POST_DESCRIPTION, slackPostInput } from '../slack-post.ts';
 import { SAMPLE_SOURCE } from './sample-data.ts';
 
 export interface SlackPost {
@@ -20,15 +20,9 @@ export function createSlackSample(): SlackSample {
     name: 'slack',
     tools: {
       post: {
-        description: 'Post a message in a Slack channel, or as a direct message to a person.',
+        description: SLACK_POST_DESCRIPTION,
         risk: 'public-post',
-        input: z.strictObject({
-          channel: z
-            .string()
-            .regex(/^(#[a-z0-9][a-z0-9._-]*|[UCDG][A-Z0-9]{2,})$/)
-            .describe('A channel name such as "#sales", or a Slack member id such as "U04DANIEL2" for a direct message.'),
-          text: z.string().min(1).describe('The message, in Slack markdown.'),
-        }),
+        input: slackPostInput,
         async run({ channel, text }) {
           const ts = `${Math.floor(Date.now() / 1000)}.${String(posts.length + 1).padStart(6, '0')}`;
           posts.push({ channel, text, ts });

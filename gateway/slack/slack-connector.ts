@@ -2,8 +2,7 @@
 // sample): the coworker posts with its own name and icon, formatted for Slack, and only where its
 // definition lets it: one of its channels, or a direct message to its manager or an approver.
 import type { WebClient } from '@slack/web-api';
-import { z } from 'zod';
-import { defineConnector, type Connector } from '../../connectors/index.ts';
+import { SLACK_POST_DESCRIPTION, defineConnector, slackPostInput, type Connector } from '../../connectors/index.ts';
 import { CoworkersError } from '../../protocol/index.ts';
 import { reportMessage } from './slack-blocks.ts';
 import { mayDirect, type Directory } from './slack-directory.ts';
@@ -14,15 +13,9 @@ export function createSlackConnector(client: WebClient, directory: Directory): C
     name: 'slack',
     tools: {
       post: {
-        description: 'Post a message in a Slack channel, or as a direct message to a person.',
+        description: SLACK_POST_DESCRIPTION,
         risk: 'public-post',
-        input: z.strictObject({
-          channel: z
-            .string()
-            .regex(/^(#[a-z0-9][a-z0-9._-]*|[UW][A-Z0-9]{2,})$/)
-            .describe('One of your channels such as "#sales", or the Slack member id of your manager (e.g. "U04DANIEL2") for a direct message.'),
-          text: z.string().min(1).describe('The message, in Markdown; it is converted for Slack.'),
-        }),
+        input: slackPostInput,
         async run({ channel, text }, { coworkerId }) {
           const coworker = await directory.byId(coworkerId);
           if (!coworker) throw new CoworkersError('COWORKER_NOT_FOUND', `No coworker "${coworkerId}" is registered.`);
