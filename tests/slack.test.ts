@@ -55,10 +55,11 @@ async function serveEmail(bus: Bus) {
   return email;
 }
 
-async function inOneProcess(): Promise<Stack> {
+/** Everything in this process; `moreYaml` is added to Arlo's definition. */
+async function inOneProcess(moreYaml = ''): Promise<Stack> {
   const bus = createMemoryBus();
   const store = createSqliteStore({ path: ':memory:' });
-  const { definitions } = await loadDefinitions(writeDefinitions({ arlo }));
+  const { definitions } = await loadDefinitions(writeDefinitions({ arlo: arlo + moreYaml }));
   const email = await serveEmail(bus);
   const tools = [...email.connector.specs, ...createSampleConnectors().flatMap((connector) => (connector.name === 'slack' ? connector.specs : []))];
   const runTask = createAgentRunner({ model: new ScriptedChatModel({ fallback: oneProcessPlaybook }), tools, callTool: createToolClient({ bus }).call });
@@ -210,6 +211,15 @@ describe('Slack (one process): the other ways in', () => {
     const posted = await stack.slack.waitForCall('chat.postMessage', (args) => args.channel === 'C0SALES');
     expect(posted).toMatchObject({ username: 'Arlo', text: expect.stringContaining('<@UASKER1> asked me: email Ann about the renewal') });
     await stack.slack.waitForCall('chat.postMessage', (args) => args.channel === MANAGER && Array.isArray(args.blocks));
+  }, 30_000);
+
+  it('asks for approval in the task’s thread when the policy says so', async () => {
+    const stack = await inOneProcess('approval:\n  askIn: thread\n');
+    const mention = appMention({ user: 'UASKER1', channel: 'C0SALES', text: '<@U0BOT> arlo email Ann' });
+    await sendEvent(stack.url, SECRET, mention);
+    const approval = await stack.slack.waitForCall('chat.postMessage', (args) => args.thread_ts === mention.ts && Array.isArray(args.blocks) && text(args).includes('ann@acme.example'));
+    expect(approval.channel).toBe('C0SALES');
+    expect(stack.slack.callsTo('chat.postMessage').some((args) => args.channel === MANAGER)).toBe(false);
   }, 30_000);
 
   it('makes an edit in the modal a new approval with the edited arguments', async () => {
