@@ -77,7 +77,7 @@ function work(config: Config, logger: Logger) {
   // The gateway's slack.post has the same name and risk as the sample's.
   const tools = samples.flatMap((connector) => connector.specs);
   const createRunner = (bus: Bus) => createAgentRunner({ model, tools, callTool: createToolClient({ bus }).call });
-  return { connectors, createRunner, logger };
+  return { connectors, tools, createRunner, logger };
 }
 
 /** `--since 2026-11-23`, `--since 2026-11-23T09:00Z` or `--since 2h` (that long ago). */

@@ -18,7 +18,7 @@ import { definitionsInvalidError, loadDefinitions } from '../definitions/index.t
 import { startControlServer } from '../gateway/index.ts';
 import { createLeadership, createMemoryBus, createNatsBus, type Bus, type Leadership } from '../messaging/index.ts';
 import { createMongoStore, createSqliteStore, type Store } from '../persistence/index.ts';
-import type { CoworkerDefinition } from '../protocol/index.ts';
+import type { CoworkerDefinition, ToolSpec } from '../protocol/index.ts';
 import { connectMongo, connectNats } from './connections.ts';
 
 export interface Runtime {
@@ -41,6 +41,8 @@ export interface WorkOptions {
   createRunner: (bus: Bus) => TaskRunner;
   /** Connectors this process serves on the bus. */
   connectors?: Connector[];
+  /** Every tool the runner knows of, served here or elsewhere; granted tools missing from it are warned about. */
+  tools?: ToolSpec[];
   logger: Logger;
 }
 
@@ -52,10 +54,9 @@ interface HostOptions extends WorkOptions {
   leadership?: Leadership;
 }
 
-/** A granted tool no connector here offers is refused at every call: say so once, at start. */
-function warnAboutUnservedTools(definitions: CoworkerDefinition[], connectors: Connector[], logger: Logger): void {
-  if (connectors.length === 0) return; // the connectors run elsewhere
-  const offered = new Set(connectors.flatMap((connector) => connector.specs.map((spec) => spec.name)));
+/** A granted tool the runner knows no connector for is refused at every call: say so once, at start. */
+function warnAboutUnknownTools(definitions: CoworkerDefinition[], tools: ToolSpec[], logger: Logger): void {
+  const offered = new Set(tools.map((spec) => spec.name));
   for (const definition of definitions) {
     const missing = definition.tools.filter((tool) => !offered.has(tool));
     if (missing.length > 0) {
@@ -68,7 +69,7 @@ function warnAboutUnservedTools(definitions: CoworkerDefinition[], connectors: C
 async function startHost(options: HostOptions, release: () => Promise<void>): Promise<Runtime> {
   const { bus, store, definitions, logger } = options;
   const connectors = options.connectors ?? [];
-  warnAboutUnservedTools(definitions, connectors, logger);
+  if (options.tools) warnAboutUnknownTools(definitions, options.tools, logger);
   const served = await Promise.all(connectors.map((connector) => serveConnector({ bus, connector, logger })));
   const recorder = createAuditRecorder({ bus, store, logger });
   await recorder.start();
