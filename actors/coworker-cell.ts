@@ -176,7 +176,10 @@ export class CoworkerCell {
       // A version conflict means another runtime wrote this coworker: this copy must stop writing.
       if (isCoworkersError(error, 'VERSION_CONFLICT')) this.stopped = true;
       this.pending.unshift(...taken); // kept for the next write
-      logger.error({ err: error, coworker: this.id }, 'snapshot not stored; the commands behind it will be redelivered');
+      // A copy that lost the race at start-up is not an error: start() says so at info.
+      if (this.version > 0 || !isCoworkersError(error, 'VERSION_CONFLICT')) {
+        logger.error({ err: error, coworker: this.id }, 'snapshot not stored; the commands behind it will be redelivered');
+      }
       throw error;
     }
     this.version = version;

@@ -99,7 +99,8 @@ export function createSnapshotWriter(options: {
         const onLine = failure === undefined && previous === version - 1;
         return onLine
           ? { save, superseded: versionId(coworker, version - 1) }
-          : { save, error: versionConflict(coworker, version - 1, previous), orphan: failure === undefined };
+          : // When another writer holds this very version, it is the newest there is (older ones may be pruned).
+            { save, error: versionConflict(coworker, version - 1, failure === 'conflict' ? Math.max(0, ...mine) : previous), orphan: failure === undefined };
       });
       // An insert that is not on the coworker's line must go before anyone reads it as newest.
       const orphans = outcomes.filter((outcome) => outcome.orphan).map((outcome) => outcome.save.document._id);

@@ -180,6 +180,13 @@ export function describeStoreContract(
       expect(record?.snapshot).toStrictEqual({ winner: true });
     });
 
+    it('names the stored version in a conflict, also after older versions were pruned', async () => {
+      await store.registerCoworkers([coworkerDefinition('ada')]);
+      for (let version = 0; version < 3; version++) await store.saveSnapshot('ada', version, { version }, status('working'));
+      await new Promise((resolve) => setTimeout(resolve, 200)); // room for background pruning
+      await expect(store.saveSnapshot('ada', 2, { late: true }, status('idle'))).rejects.toThrow('coworker "ada" is at version 3, not 2');
+    });
+
     it('rejects a snapshot for an unregistered coworker with COWORKER_NOT_FOUND', async () => {
       await expect(store.saveSnapshot('ghost', 0, { any: 1 }, status('idle'))).rejects.toMatchObject({
         name: 'CoworkersError',
