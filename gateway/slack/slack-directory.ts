@@ -1,34 +1,48 @@
 // Who the coworkers are, as the Slack gateway needs them: found by id or name in a message,
 // with their channels, manager and approvers. Read from the store (where every runtime registers
-// its definitions), so a gateway in its own process knows them too; refreshed now and then.
-import type { Store } from '../../persistence/index.ts';
+// its definitions), so a gateway in its own process knows them too. The roster comes from the
+// light summaries; a full definition is read only for the coworker a message is about. Both are
+// kept for a few seconds, so a busy channel does not read the store on every message.
+import type { CoworkerSummary, Store } from '../../persistence/index.ts';
 import { approversOf, type CoworkerDefinition } from '../../protocol/index.ts';
 
-const REFRESH_MS = 10_000;
+const FRESH_MS = 10_000;
 
 export interface Directory {
   /** The coworker a message names first ("ava, pull the numbers" or "Ava pull …"), and the rest of the text. */
   find(text: string): Promise<{ coworker: CoworkerDefinition; rest: string } | null>;
   byId(id: string): Promise<CoworkerDefinition | undefined>;
-  all(): Promise<CoworkerDefinition[]>;
+  /** Every coworker, in brief: for rosters in replies. */
+  roster(): Promise<CoworkerSummary[]>;
+}
+
+/** A value read at most once per FRESH_MS. */
+function fresh<T>(read: () => Promise<T>, now: () => number): () => Promise<T> {
+  let kept: { at: number; value: Promise<T> } | null = null;
+  return () => {
+    if (!kept || now() - kept.at > FRESH_MS) kept = { at: now(), value: read() };
+    const value = kept.value;
+    value.catch(() => (kept = null)); // a failed read is not kept
+    return value;
+  };
 }
 
 export function createDirectory(store: Store, now: () => number = Date.now): Directory {
-  let cached: { at: number; coworkers: CoworkerDefinition[] } | null = null;
-  async function all(): Promise<CoworkerDefinition[]> {
-    if (!cached || now() - cached.at > REFRESH_MS) cached = { at: now(), coworkers: (await store.loadCoworkers()).map((record) => record.definition) };
-    return cached.coworkers;
+  const roster = fresh(() => store.listCoworkers(), now);
+  const definitions = new Map<string, () => Promise<CoworkerDefinition | undefined>>();
+  async function byId(id: string): Promise<CoworkerDefinition | undefined> {
+    if (!definitions.has(id)) definitions.set(id, fresh(async () => (await store.getCoworker(id))?.definition, now));
+    return definitions.get(id)!();
   }
   return {
-    all,
-    async byId(id) {
-      return (await all()).find((coworker) => coworker.id === id);
-    },
+    roster,
+    byId,
     async find(text) {
       const match = /^\s*([\p{L}\p{N}_-]+)[\s,:]*(.*)$/su.exec(text);
       if (!match) return null;
       const word = match[1]!.toLowerCase();
-      const coworker = (await all()).find((candidate) => candidate.id === word || candidate.name.toLowerCase() === word);
+      const summary = (await roster()).find((candidate) => candidate.id === word || candidate.name.toLowerCase() === word);
+      const coworker = summary && (await byId(summary.id));
       return coworker ? { coworker, rest: match[2]!.trim() } : null;
     },
   };

@@ -5,8 +5,7 @@ import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { Bus } from '../../messaging/index.ts';
-import type { Store } from '../../persistence/index.ts';
-import type { CoworkerDefinition } from '../../protocol/index.ts';
+import type { CoworkerSummary, Store } from '../../persistence/index.ts';
 import { answerBlock, assignTask } from '../coworker-commands.ts';
 import { mayDirect, type Directory } from './slack-directory.ts';
 import { postAs } from './slack-voice.ts';
@@ -33,7 +32,7 @@ function channelNames(client: WebClient): (channel: string) => Promise<string | 
   };
 }
 
-function roster(coworkers: CoworkerDefinition[]): string {
+function roster(coworkers: CoworkerSummary[]): string {
   return coworkers.map((coworker) => `*${coworker.name}* (${coworker.role})`).join(', ') || 'none yet';
 }
 
@@ -48,7 +47,7 @@ export function registerIntake(app: App, deps: IntakeDeps): void {
     const reply = (text: string) => client.chat.postMessage({ channel: thread.channel, thread_ts: thread.threadTs, text });
     const found = await directory.find(event.text.replace(MENTION, ''));
     if (!found) {
-      await reply(`Who is this for? Start with a coworker's name, e.g. "@coworkers ava …". Coworkers: ${roster(await directory.all())}.`);
+      await reply(`Who is this for? Start with a coworker's name, e.g. "@coworkers ava …". Coworkers: ${roster(await directory.roster())}.`);
       return;
     }
     const { coworker, rest } = found;
@@ -72,7 +71,7 @@ export function registerIntake(app: App, deps: IntakeDeps): void {
     const thread = { channel: event.channel, threadTs: event.ts };
     const found = await directory.find(event.text);
     if (!found) {
-      const mine = (await directory.all()).filter((coworker) => mayDirect(coworker, user));
+      const mine = (await directory.roster()).filter((coworker) => coworker.manager.slack === user);
       await client.chat.postMessage({ channel: event.channel, text: `Start with the name of a coworker. Yours: ${roster(mine)}.` });
       return;
     }
@@ -95,7 +94,7 @@ export function registerIntake(app: App, deps: IntakeDeps): void {
     await ack(); // within Slack's three seconds; the rest follows
     const found = await directory.find(command.text);
     if (!found || !found.rest) {
-      await respond({ response_type: 'ephemeral', text: `Usage: /coworker <name> <task>. Coworkers: ${roster(await directory.all())}.` });
+      await respond({ response_type: 'ephemeral', text: `Usage: /coworker <name> <task>. Coworkers: ${roster(await directory.roster())}.` });
       return;
     }
     const { coworker, rest } = found;
