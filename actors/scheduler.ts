@@ -48,7 +48,7 @@ interface ScheduledJob {
   cron: Cron;
 }
 
-export function scheduledTaskId(coworkerId: string, jobId: string, fireAt: number): string {
+function scheduledTaskId(coworkerId: string, jobId: string, fireAt: number): string {
   return `schedule:${coworkerId}:${jobId}:${fireAt}`;
 }
 

@@ -46,7 +46,7 @@ const answerTheTask: Playbook = ({ persona, task }) => ({
   text: `${persona} received: "${task}". With a real model configured, this is where the answer would be.`,
 });
 
-export function conversationOf(messages: BaseMessage[]): Conversation {
+function conversationOf(messages: BaseMessage[]): Conversation {
   const system = text(messages[0]);
   const lastAi = messages.findLastIndex((message) => message.getType() === 'ai');
   return {

@@ -73,7 +73,8 @@ function work(config: Config, logger: Logger) {
   // Sample connectors until the real ones are configured; their results say they are samples.
   // With Slack configured, the gateway serves the real slack connector instead.
   const samples: Connector[] = createSampleConnectors();
-  const connectors = samples.filter((connector) => !(connector.name === 'slack' && slackConfig(config)));
+  const gatewayServesSlack = slackConfig(config) !== null;
+  const connectors = samples.filter((connector) => !(connector.name === 'slack' && gatewayServesSlack));
   // The gateway's slack.post has the same name and risk as the sample's.
   const tools = samples.flatMap((connector) => connector.specs);
   const createRunner = (bus: Bus) => createAgentRunner({ model, tools, callTool: createToolClient({ bus }).call });

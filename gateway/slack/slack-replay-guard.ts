@@ -8,7 +8,7 @@ import type { Middleware, AnyMiddlewareArgs } from '@slack/bolt';
 const REMEMBER_MS = 6 * 60 * 1000;
 
 /** The id of one request from Slack: the same for a retry or a replay, different for anything new. */
-export function requestFingerprint(body: Record<string, any>): string | undefined {
+function requestFingerprint(body: Record<string, any>): string | undefined {
   if (body.type === 'event_callback') return `event:${body.event_id}`;
   if (body.type === 'block_actions') return `action:${body.user?.id}:${body.actions?.[0]?.action_ts}`;
   if (body.type === 'view_submission') return `view:${body.view?.id}:${body.view?.hash}`;
