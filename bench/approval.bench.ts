@@ -40,6 +40,7 @@ const sendOneEmail: Playbook = ({ turn, latest }) =>
 function emailConnector() {
   return defineConnector({
     name: 'email',
+    description: 'A counting email connector for the benchmark.',
     tools: {
       send: {
         description: 'Send an email',

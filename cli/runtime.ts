@@ -13,7 +13,7 @@ import {
   type CoworkerHost,
   type TaskRunner,
 } from '../actors/index.ts';
-import { serveConnector, type Connector } from '../connectors/index.ts';
+import { grantsFromStore, serveConnector, type Connector } from '../connectors/index.ts';
 import { definitionsInvalidError, loadDefinitions } from '../definitions/index.ts';
 import { startControlServer } from '../gateway/index.ts';
 import { createLeadership, createMemoryBus, createNatsBus, type Bus, type Leadership } from '../messaging/index.ts';
@@ -70,7 +70,8 @@ async function startHost(options: HostOptions, release: () => Promise<void>): Pr
   const { bus, store, definitions, logger } = options;
   const connectors = options.connectors ?? [];
   if (options.tools) warnAboutUnknownTools(definitions, options.tools, logger);
-  const served = await Promise.all(connectors.map((connector) => serveConnector({ bus, connector, logger })));
+  const grants = grantsFromStore(store);
+  const served = await Promise.all(connectors.map((connector) => serveConnector({ bus, connector, documents: store.documents, grants, logger })));
   const recorder = createAuditRecorder({ bus, store, logger });
   await recorder.start();
   const host = createCoworkerHost({ definitions, bus, store, logger, runTask: options.createRunner(bus) });

@@ -8,6 +8,7 @@ function noteConnector() {
   let failuresLeft = 0;
   const connector = defineConnector({
     name: 'notes',
+    description: 'Notes for the kit tests.',
     tools: {
       add: {
         description: 'Add a note.',
@@ -150,7 +151,7 @@ describe('defineConnector', () => {
   });
 
   it('refuses to define a tool whose name is not a valid tool name', () => {
-    const define = () => defineConnector({ name: 'Bad', tools: { op: { description: 'x', risk: 'read', input: z.strictObject({}), run: async () => null } } });
+    const define = () => defineConnector({ name: 'Bad', description: 'x', tools: { op: { description: 'x', risk: 'read', input: z.strictObject({}), run: async () => null } } });
     expect(define).toThrow(/The tool "Bad.op" is not declared correctly/);
   });
 });

@@ -1,6 +1,7 @@
 // The connector kit: a connector declares each tool once (description, risk, zod input, run) and
 // gets the specs the runtime shows the model, plus a `call` that treats every request the same
 // way: a known tool, valid arguments, exactly the approved call, one run per idempotency key.
+import type { Logger } from 'pino';
 import { z } from 'zod';
 import {
   CoworkersError,
@@ -30,23 +31,53 @@ export interface ToolDefinition<Input extends z.ZodObject = z.ZodObject> {
   description: string;
   /** The connector's declaration; the runtime gates calls by it, the model never sees it. */
   risk: ToolRisk;
+  /** What the connector's credentials must allow for this tool (e.g. HubSpot's `crm.objects.deals.write`); listed by `coworkers tools`. */
+  scopes?: string[];
   /** The arguments. The model sees them as JSON Schema, so `.describe()` fields it could get wrong. */
   input: Input;
   /** Does the work. Throw a CoworkersError to say exactly what went wrong; anything else means the service is away. */
   run(args: z.output<Input>, context: ToolContext): Promise<unknown>;
 }
 
+/** A trigger event a connector emits, e.g. `crm.deal.stale`; jobs start on it with `triggers`. */
+export interface EventSpec {
+  name: string;
+  description: string;
+}
+
+/** What a connector's background work (pollers, listeners, timers) gets when it starts. */
+export interface ConnectorContext {
+  /**
+   * Publishes the trigger event `trg.<event>`. The id must be the same each time the same thing
+   * is noticed (a deal id and its last activity, a message id): repeats are then dropped, also
+   * when two instances of the connector poll the same source.
+   */
+  emit(event: string, data: Record<string, unknown>, id: string): Promise<void>;
+  logger: Logger;
+}
+
 export interface Connector<Name extends string = string> {
   readonly name: Name;
+  readonly description: string;
   readonly specs: readonly ToolSpec[];
+  readonly scopes: Readonly<Record<string, readonly string[]>>;
+  readonly events: readonly EventSpec[];
   call(call: ToolCall): Promise<ToolResult>;
+  /** Starts the background work that emits events; the returned function stops it. */
+  start(context: ConnectorContext): Promise<() => Promise<void>>;
 }
 
 export interface ConnectorDefinition<Name extends string, Inputs extends Record<string, z.ZodObject>> {
   /** The first part of every tool name, and of the subject the connector answers on. */
   name: Name;
+  /** One line for `coworkers tools` and service discovery. */
+  description: string;
   /** By operation: `{ post: … }` in the `slack` connector is the tool `slack.post`. */
   tools: { [Operation in keyof Inputs]: ToolDefinition<Inputs[Operation]> };
+  /** The trigger events it emits, by full name. */
+  events?: Record<string, string>;
+  /** Background work that emits events; returns how to stop it. */
+  start?(context: ConnectorContext): Promise<() => Promise<void>>;
 }
 
 export function defineConnector<Name extends string, Inputs extends Record<string, z.ZodObject>>(
@@ -65,9 +96,27 @@ export function defineConnector<Name extends string, Inputs extends Record<strin
     });
   }
 
+  const events = Object.entries(definition.events ?? {}).map(([event, description]) => ({ name: event, description }));
+  for (const event of events) {
+    if (!event.name.startsWith(`${name}.`)) throw new Error(`The ${name} connector's event "${event.name}" must start with "${name}.".`);
+  }
+  const declared = new Set(events.map((event) => event.name));
   return {
     name,
+    description: definition.description,
     specs,
+    scopes: Object.fromEntries([...tools].map(([operation, tool]) => [`${name}.${operation}`, tool.scopes ?? []])),
+    events,
+    async start(context) {
+      if (!definition.start) return async () => {};
+      return definition.start({
+        logger: context.logger,
+        emit(event, data, id) {
+          if (!declared.has(event)) throw new Error(`The ${name} connector emitted "${event}", which it does not declare in \`events\`.`);
+          return context.emit(event, data, id);
+        },
+      });
+    },
     async call(call) {
       const tool = toolFor(call.tool);
       if (call.approval) assertApproved(call, call.approval);

@@ -1,7 +1,8 @@
 // The connectors folder's public face: the kit to write a connector, the bus glue on both sides
 // of a tool call, and the sample connectors of the offline demo.
-export { defineConnector, type Connector, type ConnectorDefinition, type ToolContext, type ToolDefinition } from './connector-kit.ts';
-export { serveConnector, type ServeConnectorOptions } from './serve-connector.ts';
+export { defineConnector, type Connector, type ConnectorContext, type ConnectorDefinition, type EventSpec, type ToolContext, type ToolDefinition } from './connector-kit.ts';
+export { serveConnector, type GrantLookup, type ServeConnectorOptions } from './serve-connector.ts';
+export { grantsFromStore } from './grants.ts';
 export { createToolClient, type ToolClient, type ToolClientOptions } from './tool-client.ts';
 export { createSampleConnectors, findSample, type SampleConnector, type SampleConnectorName } from './sample/sample-connectors.ts';
 export { SAMPLE_SOURCE } from './sample/sample-data.ts';

@@ -5,10 +5,12 @@ import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { pino } from 'pino';
 import { z } from 'zod';
-import { approvalHash, subjects, type ToolCall } from '../protocol/index.ts';
+import { Svcm } from '@nats-io/services';
+import { approvalHash, canonicalJson, sha256, subjects, type ToolCall } from '../protocol/index.ts';
+import { createSqliteStore, type Documents } from '../persistence/index.ts';
 import { createMemoryBus, createNatsBus, type Bus } from '../messaging/index.ts';
 import { defineConnector } from './connector-kit.ts';
-import { serveConnector } from './serve-connector.ts';
+import { serveConnector, type GrantLookup } from './serve-connector.ts';
 import { createToolClient, type ToolClient } from './tool-client.ts';
 
 const logger = pino({ level: 'silent' });
@@ -47,6 +49,7 @@ function echoConnector() {
   let attempts = 0;
   return defineConnector({
     name: 'echo',
+    description: 'Echoes for the serve tests.',
     tools: {
       say: {
         description: 'Say something back.',
@@ -80,21 +83,53 @@ describe.each([
   let cleanup: (() => Promise<void>) | undefined;
   let client: ToolClient;
 
+  let documents: Documents;
+  let closeStore: () => Promise<void>;
+  const grants: GrantLookup = async (coworkerId) => ({ otto: ['echo.say', 'echo.flaky', 'echo.shout'], mia: ['echo.flaky'] })[coworkerId] ?? null;
+  const serve = (connector = echoConnector()) => serveConnector({ bus, connector, documents, grants, logger });
+
   beforeEach(async () => {
     ({ bus, cleanup } = await createBus());
-    await serveConnector({ bus, connector: echoConnector(), logger });
+    const store = createSqliteStore({ path: ':memory:' });
+    ({ documents } = store);
+    closeStore = () => store.close();
+    await serve();
     client = createToolClient({ bus, timeoutMs: 5_000 });
   });
 
   afterEach(async () => {
     await cleanup?.();
     cleanup = undefined;
+    await closeStore();
   });
 
   it('answers a call, and a repeat of its key with the first result', async () => {
     const first = call({ idempotencyKey: 'k1' });
     await expect(client.call(first)).resolves.toEqual({ result: { said: 'hi', by: 'otto', attempt: 1 }, replayed: false });
     await expect(client.call(first)).resolves.toEqual({ result: { said: 'hi', by: 'otto', attempt: 1 }, replayed: true });
+  });
+
+  it('refuses a coworker the tool is not granted to, and an unknown coworker, without running anything', async () => {
+    await expect(client.call(call({ coworkerId: 'mia' }))).rejects.toMatchObject({ code: 'TOOL_NOT_GRANTED', message: expect.stringContaining('"mia" is not granted echo.say') });
+    await expect(client.call(call({ coworkerId: 'mallory' }))).rejects.toMatchObject({ code: 'TOOL_NOT_GRANTED', message: expect.stringContaining('no coworker "mallory"') });
+    await expect(client.call(call({ idempotencyKey: 'after' }))).resolves.toMatchObject({ result: { attempt: 1 } });
+  });
+
+  it('answers a key executed before a restart with its first result, from the store', async () => {
+    const first = call({ idempotencyKey: 'k-restart' });
+    await expect(client.call(first)).resolves.toMatchObject({ result: { attempt: 1 }, replayed: false });
+    // A second instance with a fresh memory (as after a restart) on the same store.
+    const restarted = await serve();
+    await expect(client.call(first)).resolves.toEqual({ result: { said: 'hi', by: 'otto', attempt: 1 }, replayed: true });
+    await expect(client.call(first)).resolves.toEqual({ result: { said: 'hi', by: 'otto', attempt: 1 }, replayed: true });
+    await restarted.stop();
+  });
+
+  it('reports a key whose run never finished instead of running it again', async () => {
+    const fingerprint = sha256(canonicalJson({ coworker: 'otto', tool: 'echo.say', args: { text: 'hi' } }));
+    await documents.insert('tool-runs', 'echo:k-crashed', { status: 'running', fingerprint, at: 0 });
+    await expect(client.call(call({ idempotencyKey: 'k-crashed' }))).rejects.toMatchObject({ code: 'TOOL_FAILED', retryable: true, message: expect.stringContaining('never finished') });
+    await expect(client.call(call({ idempotencyKey: 'k-crashed', args: { text: 'other' } }))).rejects.toMatchObject({ code: 'TOOL_FAILED', message: expect.stringContaining('different call') });
   });
 
   it('runs an approved call and refuses one whose arguments changed', async () => {
@@ -131,6 +166,30 @@ describe('the tool client', () => {
       await expect(createToolClient({ bus }).call(call({ tool: 'getDeal' }))).rejects.toMatchObject({ code: 'TOOL_UNKNOWN' });
     } finally {
       await bus.close();
+    }
+  });
+});
+
+describe('a connector on NATS', () => {
+  it('is a micro-service: discovered with its tools, and counted in its stats', async () => {
+    const { bus, cleanup } = await natsBus();
+    const store = createSqliteStore({ path: ':memory:' });
+    const connection = await connect({ servers: process.env.NATS_URL });
+    try {
+      await serveConnector({ bus, connector: echoConnector(), documents: store.documents, grants: async () => ['echo.say'], logger });
+      await createToolClient({ bus }).call(call({ idempotencyKey: 'svc-1' }));
+      const services = new Svcm(connection).client();
+      const infos = [];
+      for await (const info of await services.info('coworkers-echo')) infos.push(info);
+      const mine = infos.find((info) => info.metadata?.prefix && info.endpoints.some((endpoint) => endpoint.subject.startsWith(info.metadata!.prefix!)));
+      expect(mine).toMatchObject({ name: 'coworkers-echo', description: 'Echoes for the serve tests.', metadata: { connector: 'echo', tools: 'echo.say,echo.flaky' } });
+      const stats = [];
+      for await (const stat of await services.stats('coworkers-echo', mine!.id)) stats.push(stat);
+      expect(stats[0]!.endpoints![0]).toMatchObject({ num_requests: 1, num_errors: 0 });
+    } finally {
+      await connection.close();
+      await store.close();
+      await cleanup();
     }
   });
 });

@@ -1,38 +1,99 @@
 // Puts a connector on the bus: it answers the tool calls sent to `tool.<connector>`, in this
-// process (the in-process bus) or as its own process on NATS. Errors travel back with their code.
+// process (the in-process bus) or as a NATS micro-service of its own, and publishes the trigger
+// events its background work notices. It checks, on its own side, that the calling coworker is
+// granted the tool (so a caller that skips the runtime is refused too), and runs each
+// idempotency key of a tool with side effects once, remembered in the store.
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { CoworkersError, isCoworkersError, subjects, toolCallSchema } from '../protocol/index.ts';
+import { CoworkersError, PROTOCOL_VERSION, canonicalJson, isCoworkersError, sha256, subjects, toolCallSchema, type ToolCall } from '../protocol/index.ts';
 import type { Bus, Subscription } from '../messaging/index.ts';
+import type { Documents } from '../persistence/index.ts';
 import type { Connector } from './connector-kit.ts';
+import { createExecutedKeys } from './executed-keys.ts';
+
+/** The tools a coworker is granted, or null for an unknown coworker. */
+export type GrantLookup = (coworkerId: string) => Promise<readonly string[] | null>;
 
 export interface ServeConnectorOptions {
   bus: Bus;
   connector: Connector;
+  /** Where executed keys are remembered across restarts and instances. */
+  documents: Documents;
+  grants: GrantLookup;
   logger: Logger;
 }
 
-export function serveConnector(options: ServeConnectorOptions): Promise<Subscription> {
-  const { bus, connector } = options;
+/** The version services announce in discovery. */
+const SERVICE_VERSION = '0.1.0';
+
+export async function serveConnector(options: ServeConnectorOptions): Promise<Subscription> {
+  const { bus, connector, grants } = options;
   const logger = options.logger.child({ connector: connector.name });
   const subject = subjects.tool(connector.name);
-  return bus.respond(subject, async (data) => {
-    const parsed = toolCallSchema.safeParse(data);
-    if (!parsed.success) {
-      throw new CoworkersError('COMMAND_INVALID', `The tool call on "${subject}" is not valid:\n${z.prettifyError(parsed.error)}`, {
-        hint: 'Send tool calls with createToolClient(), which builds them from the ToolCall type.',
-      });
-    }
-    const call = parsed.data;
-    const where = { tool: call.tool, coworkerId: call.coworkerId, runId: call.runId, idempotencyKey: call.idempotencyKey };
-    try {
-      const result = await connector.call(call);
-      logger.debug({ ...where, replayed: result.replayed }, 'Tool call answered');
-      return result;
-    } catch (error) {
-      // A retryable failure is the service behind the connector being away: keep its cause here.
-      if (isCoworkersError(error) && error.retryable) logger.warn({ ...where, err: error }, 'Tool call failed');
+  const executedKeys = createExecutedKeys(options.documents);
+  const readOnly = new Set(connector.specs.filter((spec) => spec.risk === 'read').map((spec) => spec.name));
+
+  async function assertGranted(call: ToolCall): Promise<void> {
+    const granted = await grants(call.coworkerId);
+    if (granted?.includes(call.tool)) return;
+    const who = granted ? `Coworker "${call.coworkerId}" is not granted ${call.tool}` : `There is no coworker "${call.coworkerId}"`;
+    throw new CoworkersError('TOOL_NOT_GRANTED', `${who}; the ${connector.name} connector refused the call and executed nothing.`, {
+      hint: `Grant the tool in the coworker's definition (tools: [${call.tool}]) if it should have it.`,
+    });
+  }
+
+  const subscription = await bus.respond(
+    subject,
+    async (data) => {
+      const parsed = toolCallSchema.safeParse(data);
+      if (!parsed.success) {
+        throw new CoworkersError('COMMAND_INVALID', `The tool call on "${subject}" is not valid:\n${z.prettifyError(parsed.error)}`, {
+          hint: 'Send tool calls with createToolClient(), which builds them from the ToolCall type.',
+        });
+      }
+      const call = parsed.data;
+      const where = { tool: call.tool, coworkerId: call.coworkerId, runId: call.runId, idempotencyKey: call.idempotencyKey };
+      try {
+        await assertGranted(call);
+        // Reads have no side effect to repeat; remembering them would only fill the store.
+        const result = readOnly.has(call.tool)
+          ? await connector.call(call)
+          : await executedKeys.once(connector.name, call.idempotencyKey, fingerprintOf(call), () => connector.call(call));
+        logger.debug({ ...where, replayed: result.replayed }, 'Tool call answered');
+        return result;
+      } catch (error) {
+        if (!isCoworkersError(error) || error.retryable) logger.warn({ ...where, err: error }, 'Tool call failed');
+        else logger.info({ ...where, code: error.code }, 'Tool call refused');
+        throw error;
+      }
+    },
+    {
+      service: {
+        name: `coworkers-${connector.name}`,
+        version: SERVICE_VERSION,
+        description: connector.description,
+        metadata: { connector: connector.name, tools: connector.specs.map((spec) => spec.name).join(','), events: connector.events.map((event) => event.name).join(',') },
+      },
+    },
+  );
+  const stopBackground = await connector
+    .start({
+      logger,
+      emit: (event, eventData, id) => bus.publish(subjects.trigger(event), { v: PROTOCOL_VERSION, id, event, data: eventData, at: Date.now() }, { msgId: `${event}:${id}` }),
+    })
+    .catch(async (error: unknown) => {
+      await subscription.stop();
       throw error;
-    }
-  });
+    });
+  return {
+    async stop() {
+      await stopBackground();
+      await subscription.stop();
+    },
+  };
+}
+
+/** Who calls what with which arguments: one key may only ever mean one call. */
+function fingerprintOf(call: ToolCall): string {
+  return sha256(canonicalJson({ coworker: call.coworkerId, tool: call.tool, args: call.args }));
 }

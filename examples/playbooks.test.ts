@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAgentRunner, createAuditRecorder, createCoworkerHost, ScriptedChatModel } from '../actors/index.ts';
-import { createSampleConnectors, createToolClient, findSample, serveConnector } from '../connectors/index.ts';
+import { createSampleConnectors, createToolClient, findSample, grantsFromStore, serveConnector } from '../connectors/index.ts';
 import { loadDefinitions } from '../definitions/index.ts';
 import { createMemoryBus } from '../messaging/index.ts';
 import { createSqliteStore } from '../persistence/index.ts';
@@ -29,7 +29,7 @@ async function start() {
   const bus = createMemoryBus();
   const store = createSqliteStore({ path: ':memory:' });
   const connectors = createSampleConnectors();
-  const served = await Promise.all(connectors.map((connector) => serveConnector({ bus, connector, logger })));
+  const served = await Promise.all(connectors.map((connector) => serveConnector({ bus, connector, documents: store.documents, grants: grantsFromStore(store), logger })));
   const runTask = createAgentRunner({
     model: new ScriptedChatModel({ playbooks: examplePlaybooks }),
     tools: connectors.flatMap((connector) => connector.specs),

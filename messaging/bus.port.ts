@@ -32,6 +32,20 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
+/** A responder that is also a discoverable service (a connector): on NATS, a micro-service with $SRV discovery and stats. */
+export interface ServiceDescription {
+  /** Letters, digits, '-' and '_'. */
+  name: string;
+  version: string;
+  description: string;
+  /** Strings only, shown by discovery (INFO). */
+  metadata?: Record<string, string>;
+}
+
+export interface RespondOptions {
+  service?: ServiceDescription;
+}
+
 export interface Bus {
   /**
    * Durable publish to a `cmd.>`, `evt.>` or `trg.>` subject. Resolves once stored; retries with backoff
@@ -47,6 +61,6 @@ export interface Bus {
   subscribe(subject: string, handler: (message: BusMessage) => void): Promise<Subscription>;
   /** Request/reply. Rejects with the responder's CoworkersError, NO_RESPONDERS or REQUEST_TIMEOUT. */
   request(subject: string, data: unknown, options?: RequestOptions): Promise<unknown>;
-  respond(subject: string, handler: (data: unknown, message: BusMessage) => Promise<unknown>): Promise<Subscription>;
+  respond(subject: string, handler: (data: unknown, message: BusMessage) => Promise<unknown>, options?: RespondOptions): Promise<Subscription>;
   close(): Promise<void>;
 }

@@ -159,6 +159,7 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
       }
     },
 
+    // A service description matters for discovery on NATS; in one process there is nothing to discover.
     async respond(subject, handler) {
       assertOpen();
       assertSubject(subject, { wildcards: true });

@@ -3,11 +3,12 @@
 // The connection belongs to the caller (an entry point): close() stops this bus, not the connection.
 import { ClosedConnectionError, RequestError, TimeoutError, headers as natsHeaders, type Msg, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { Svcm } from '@nats-io/services';
 import type { Logger } from 'pino';
 import { CoworkersError, DEFAULT_SUBJECT_PREFIX, isCoworkersError } from '../protocol/index.ts';
 import { assertHeaders, decodeJson, encodeJson, errorReply, openReply, successReply } from './bus.codec.ts';
 import { busClosedError, createInFlight, createSubscriptionSet } from './bus.lifecycle.ts';
-import type { Bus, BusMessage, Subscription } from './bus.port.ts';
+import type { Bus, BusMessage, ServiceDescription, Subscription } from './bus.port.ts';
 import { assertDurableName, assertDurableSubject, assertPrefix, assertSubject } from './bus.subjects.ts';
 import { startNatsConsumer } from './nats.consumer.ts';
 import { toBusMessage } from './nats.message.ts';
@@ -66,6 +67,30 @@ export async function createNatsBus(options: NatsBusOptions): Promise<Bus> {
     await connection.flush().catch(() => {});
     return subscriptions.track(async () => {
       if (!connection.isClosed()) await subscription.drain().catch(() => subscription.unsubscribe());
+      await running.settled();
+    });
+  }
+
+  /** A NATS micro-service with one endpoint: the same replies, plus $SRV discovery, info and stats. */
+  async function serviceEndpoint(description: ServiceDescription, subject: string, answer: (msg: Msg) => Promise<void>): Promise<Subscription> {
+    const running = createInFlight();
+    const service = await new Svcm(connection).add({
+      name: description.name,
+      version: description.version,
+      description: description.description,
+      metadata: { ...description.metadata, prefix },
+      queue: RESPONDER_QUEUE,
+    });
+    service.addEndpoint('call', {
+      subject: full(subject),
+      handler: (error, msg) => {
+        if (error) logger.warn({ subject, err: error }, 'NATS service endpoint failed');
+        else running.run(async () => answer(msg));
+      },
+    });
+    await connection.flush().catch(() => {});
+    return subscriptions.track(async () => {
+      if (!connection.isClosed()) await service.stop().catch(() => {});
       await running.settled();
     });
   }
@@ -144,10 +169,10 @@ export async function createNatsBus(options: NatsBusOptions): Promise<Bus> {
       return openReply(decodeJson(reply.string(), subject), subject);
     },
 
-    async respond(subject, handler) {
+    async respond(subject, handler, respondOptions = {}) {
       assertOpen();
       assertSubject(subject, { wildcards: true });
-      return coreSubscription(subject, RESPONDER_QUEUE, async (msg) => {
+      const answer = async (msg: Msg) => {
         let reply;
         try {
           const message: BusMessage = toBusMessage(msg, prefix);
@@ -158,7 +183,9 @@ export async function createNatsBus(options: NatsBusOptions): Promise<Bus> {
           reply = errorReply(error, subject);
         }
         msg.respond(encodeJson(reply));
-      });
+      };
+      if (respondOptions.service) return serviceEndpoint(respondOptions.service, subject, answer);
+      return coreSubscription(subject, RESPONDER_QUEUE, answer);
     },
 
     async close() {

@@ -6,6 +6,7 @@
 // by the unique _id on every server.
 import { MongoBulkWriteError, MongoServerError, type Db, type Filter } from 'mongodb';
 import type { AuditEntry, CoworkerDefinition } from '../protocol/index.ts';
+import { createMongoDocuments } from './mongo.documents.ts';
 import { DUPLICATE_KEY, translateDriverError } from './mongo.errors.ts';
 import { createSnapshotWriter, newestByCoworker, type SnapshotDocument } from './mongo.snapshot-writer.ts';
 import type { CoworkerRecord, CoworkerSummary, ScheduleFire, Store } from './store.port.ts';
@@ -127,6 +128,7 @@ export function createMongoStore(options: MongoStoreOptions): Store {
   }
 
   return {
+    documents: createMongoDocuments(options.db, guarded),
     registerCoworkers: (definitions) =>
       guarded(async () => {
         if (definitions.length === 0) return;

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { AuditEntry, AuditQuery, CoworkerDefinition, CoworkerStatus } from '../protocol/index.ts';
+import { createSqliteDocuments } from './sqlite.documents.ts';
 import { coworkerNotFound, versionConflict } from './store.errors.ts';
 import type { CoworkerRecord, CoworkerSummary, Store } from './store.port.ts';
 
@@ -164,6 +165,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   }
 
   return {
+    documents: createSqliteDocuments(db),
     async registerCoworkers(definitions) {
       transaction(() => {
         for (const definition of definitions) register.run(definition.id, JSON.stringify(definition), Date.now());

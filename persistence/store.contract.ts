@@ -346,6 +346,29 @@ export function describeStoreContract(
       expect(await store.lastFire('ada', 'stale-deals')).toBe(3_000);
     });
 
+    it('keeps documents by collection and id, with keys stores usually refuse', async () => {
+      const deal = { id: 'd-1', 'odd.key': 1, $price: { amount: 42.5, currency: 'EUR' }, tags: ['a', null], note: 'Ümlaut ✓' };
+      await store.documents.put('deals', 'd-1', deal);
+      await store.documents.put('deals', 'd-0', { id: 'd-0' });
+      await store.documents.put('contacts', 'd-1', { id: 'contact' });
+      expect(await store.documents.get('deals', 'd-1')).toEqual(deal);
+      expect(await store.documents.get('deals', 'missing')).toBeNull();
+      expect(await store.documents.list('deals')).toEqual([{ id: 'd-0' }, deal]);
+
+      await store.documents.put('deals', 'd-1', { id: 'd-1', replaced: true });
+      expect(await store.documents.get('deals', 'd-1')).toEqual({ id: 'd-1', replaced: true });
+      await store.documents.delete('deals', 'd-1');
+      expect(await store.documents.list('deals')).toEqual([{ id: 'd-0' }]);
+      expect(await store.documents.get('contacts', 'd-1')).toEqual({ id: 'contact' });
+    });
+
+    it('lets exactly one of several concurrent inserts of the same document win', async () => {
+      const results = await Promise.all(Array.from({ length: 6 }, (_, writer) => store.documents.insert('tool-runs', 'email:k-1', { writer })));
+      expect(results.filter(Boolean)).toHaveLength(1);
+      const winner = results.indexOf(true);
+      expect(await store.documents.get('tool-runs', 'email:k-1')).toEqual({ writer: winner });
+    });
+
     it('closes, and closing twice is harmless', async () => {
       await store.registerCoworkers([coworkerDefinition('ada')]);
       await expect(store.close()).resolves.toBeUndefined();

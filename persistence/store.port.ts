@@ -2,6 +2,7 @@
 // (the official driver; single-document atomic operations only, so it also runs on
 // MongoDB-compatible servers such as FerretDB) and SQLite (the built-in node:sqlite).
 import type { AuditEntry, AuditQuery, CoworkerDefinition, CoworkerStatus } from '../protocol/index.ts';
+import type { Documents } from './documents.port.ts';
 
 export interface CoworkerRecord {
   id: string;
@@ -55,5 +56,7 @@ export interface Store {
   recordFire(fire: ScheduleFire): Promise<boolean>;
   /** The latest recorded fire time of a job, or null if it never fired. */
   lastFire(coworkerId: string, jobId: string): Promise<number | null>;
+  /** Plain JSON records for the built-in CRM and connectors' executed keys. */
+  readonly documents: Documents;
   close(): Promise<void>;
 }

@@ -19,6 +19,7 @@ export function countingEmailConnector() {
   const beforeReplying = gate();
   const connector = defineConnector({
     name: 'email',
+    description: 'A counting email connector for the tests.',
     tools: {
       send: {
         description: 'Send an email',

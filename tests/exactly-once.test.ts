@@ -3,7 +3,7 @@
 // outliving the kills) counts executions by idempotency key, and the audit trail records one.
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { serveConnector } from '../connectors/index.ts';
+import { grantsFromStore, serveConnector } from '../connectors/index.ts';
 import { assignTask } from '../gateway/index.ts';
 import type { Subscription } from '../messaging/index.ts';
 import { PROTOCOL_VERSION, subjects, type CoworkerEvent } from '../protocol/index.ts';
@@ -29,7 +29,7 @@ async function setup() {
   await bus.subscribe(subjects.allEvents, (message) => events.push(message.data as CoworkerEvent));
   const email = countingEmailConnector();
   let served: Subscription | null = null;
-  const serveEmail = async () => (served = await serveConnector({ bus, connector: email.connector, logger }));
+  const serveEmail = async () => (served = await serveConnector({ bus, connector: email.connector, documents: store.documents, grants: grantsFromStore(store), logger }));
   cleanups.push(async () => void (await served?.stop()));
 
   const approvalOf = async () => {

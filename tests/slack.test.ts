@@ -4,7 +4,7 @@
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAgentRunner, createAuditRecorder, createCoworkerHost, ScriptedChatModel, type Playbook } from '../actors/index.ts';
-import { createSampleConnectors, createToolClient, serveConnector } from '../connectors/index.ts';
+import { createSampleConnectors, createToolClient, grantsFromStore, serveConnector } from '../connectors/index.ts';
 import { loadDefinitions } from '../definitions/index.ts';
 import { startSlackGateway } from '../gateway/index.ts';
 import { ACTIONS, VIEWS } from '../gateway/slack/slack-blocks.ts';
@@ -48,9 +48,9 @@ async function fakeSlack(): Promise<FakeSlack> {
   return slack;
 }
 
-async function serveEmail(bus: Bus) {
+async function serveEmail(bus: Bus, store: Store) {
   const email = countingEmailConnector();
-  const served = await serveConnector({ bus, connector: email.connector, logger });
+  const served = await serveConnector({ bus, connector: email.connector, documents: store.documents, grants: grantsFromStore(store), logger });
   cleanups.push(() => served.stop());
   return email;
 }
@@ -60,7 +60,7 @@ async function inOneProcess(moreYaml = ''): Promise<Stack> {
   const bus = createMemoryBus();
   const store = createSqliteStore({ path: ':memory:' });
   const { definitions } = await loadDefinitions(writeDefinitions({ arlo: arlo + moreYaml }));
-  const email = await serveEmail(bus);
+  const email = await serveEmail(bus, store);
   const tools = [...email.connector.specs, ...createSampleConnectors().flatMap((connector) => (connector.name === 'slack' ? connector.specs : []))];
   const runTask = createAgentRunner({ model: new ScriptedChatModel({ fallback: oneProcessPlaybook }), tools, callTool: createToolClient({ bus }).call });
   const host = createCoworkerHost({ definitions: definitions.map((entry) => entry.definition), bus, store, logger, runTask });
@@ -82,7 +82,7 @@ async function inOneProcess(moreYaml = ''): Promise<Stack> {
 async function overNats(): Promise<Stack> {
   const env = { ...process.env, COWORKERS_DIR: writeDefinitions({ arlo }), MONGODB_DB: uniqueName('slack'), COWORKERS_SUBJECT_PREFIX: `${uniqueName('slack')}.v1` };
   const { bus, store } = await connectAsTest(env, cleanups);
-  const email = await serveEmail(bus);
+  const email = await serveEmail(bus, store);
   await startRuntimeProcess('tests/fixtures/agent-runtime.ts', env, cleanups);
   const slack = await fakeSlack();
   const slackEnv = { ...env, LOG_LEVEL: 'warn', SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SECRET, SLACK_PORT: '0', SLACK_API_URL: slack.url };

@@ -28,6 +28,7 @@ function withCostPerConversion(figures: Figures) {
 export function createAdsSample(): AdsSample {
   return defineConnector({
     name: 'ads',
+    description: 'Sample ad campaign numbers for the offline demo.',
     tools: {
       getCampaignStats: {
         description: 'Spend, clicks, conversions and cost per conversion of every active campaign for a period, with the week before for comparison.',

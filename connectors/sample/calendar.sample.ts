@@ -24,6 +24,7 @@ const WEEK = [
 export function createCalendarSample(): CalendarSample {
   return defineConnector({
     name: 'calendar',
+    description: 'A sample calendar for the offline demo.',
     tools: {
       listEvents: {
         description: 'List the events in a calendar between two days, with their attendees.',

@@ -107,6 +107,7 @@ export function createCrmSample(): CrmSample {
 
   const connector = defineConnector({
     name: 'crm',
+    description: 'A sample CRM for the offline demo.',
     tools: {
       searchDeals: {
         description: 'Find open deals by name, pipeline, expected close date or days without activity; returns a summary of each.',

@@ -35,6 +35,7 @@ export function createEmailSample(): EmailSample {
   const sendsByKey = new Map<string, number>();
   const connector = defineConnector({
     name: 'email',
+    description: 'Sample email that records messages instead of sending them.',
     tools: {
       send: {
         description: 'Send an email now. It leaves the company and cannot be taken back.',

@@ -20,6 +20,7 @@ export function createSheetsSample(): SheetsSample {
   const rows: AppendedRow[] = [];
   const connector = defineConnector({
     name: 'sheets',
+    description: 'A sample spreadsheet that records appended rows.',
     tools: {
       appendRow: {
         description: 'Append one row of values to the end of a sheet and return its row number.',

@@ -18,6 +18,7 @@ export function createSlackSample(): SlackSample {
   const posts: SlackPost[] = [];
   const connector = defineConnector({
     name: 'slack',
+    description: 'Sample Slack posts, recorded instead of sent.',
     tools: {
       post: {
         description: SLACK_POST_DESCRIPTION,

@@ -11,6 +11,7 @@ import { postAs } from './slack-voice.ts';
 export function createSlackConnector(client: WebClient, directory: Directory): Connector<'slack'> {
   return defineConnector({
     name: 'slack',
+    description: 'Posts in Slack as the coworker, in its own channels or to its manager and approvers.',
     tools: {
       post: {
         description: SLACK_POST_DESCRIPTION,

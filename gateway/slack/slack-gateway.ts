@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import { retryPolicies } from '@slack/web-api';
 import type { Logger } from 'pino';
-import { serveConnector } from '../../connectors/index.ts';
+import { grantsFromStore, serveConnector } from '../../connectors/index.ts';
 import type { Bus, Subscription } from '../../messaging/index.ts';
 import type { Store } from '../../persistence/index.ts';
 import { subjects } from '../../protocol/index.ts';
@@ -81,7 +81,7 @@ export async function startSlackGateway(options: SlackGatewayOptions): Promise<S
     await bus.consume(subjects.event('*', 'approval.requested'), approvals.onApprovalRequested, { durable: 'slack-approvals' }),
     await bus.consume(subjects.event('*', 'approval.decided'), approvals.onApprovalDecided, { durable: 'slack-decisions' }),
     await bus.consume(subjects.event('*', 'message'), report, { durable: 'slack-messages', concurrency: 8 }),
-    await serveConnector({ bus, connector, logger }),
+    await serveConnector({ bus, connector, documents: store.documents, grants: grantsFromStore(store), logger }),
   ];
   const started = await app.start(options.port);
   const port = options.appToken ? null : ((started as Server).address() as AddressInfo).port;
