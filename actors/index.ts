@@ -6,3 +6,4 @@ export { ScriptedChatModel, SCRIPTED_LABEL, type Playbook, type ScriptedTurn, ty
 export { createAuditRecorder } from './audit-recorder.ts';
 export { createScheduler, type Scheduler, type SchedulerOptions } from './scheduler.ts';
 export { createTriggerRouter, type TriggerRouter, type TriggerRouterOptions } from './trigger-router.ts';
+export { classifyCall } from './policy.ts';

@@ -57,8 +57,8 @@ function approvalWork(): WorkOptions {
   const email = emailConnector();
   const model = new ScriptedChatModel({ fallback: sendOneEmail });
   return {
-    connectors: [email],
-    createRunner: (bus) => createAgentRunner({ model, tools: [...email.specs], callTool: createToolClient({ bus }).call }),
+    toolbox: async () => ({ served: [email], tools: [...email.specs], close: async () => {} }),
+    createRunner: (bus, tools) => createAgentRunner({ model, tools, callTool: createToolClient({ bus }).call }),
     logger: quietLogger,
   };
 }

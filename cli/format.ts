@@ -15,7 +15,8 @@ export function formatCoworkerTable(coworkers: CoworkerSummary[]): string {
   return table([['ID', 'NAME', 'TEAM', 'MANAGER', 'STATE', 'BACKLOG'], ...rows]);
 }
 
-function table(rows: string[][]): string {
+/** Columns padded to their widest cell. */
+export function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
   return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()).join('\n');
 }

@@ -6,7 +6,7 @@ import { pino, type Logger } from 'pino';
 import { ChatOpenAI } from '@langchain/openai';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { ScriptedChatModel, createAgentRunner } from '../actors/index.ts';
-import { createSampleConnectors, createToolClient, type Connector } from '../connectors/index.ts';
+import { createToolClient } from '../connectors/index.ts';
 import { examplePlaybooks } from '../examples/playbooks.ts';
 import { formatProblem, loadDefinitions } from '../definitions/index.ts';
 import {
@@ -20,12 +20,15 @@ import {
   type AssignTaskRequest,
   type DecisionRequest,
 } from '../gateway/index.ts';
-import { createNatsBus, type Bus } from '../messaging/index.ts';
+import { createNatsBus } from '../messaging/index.ts';
 import { createMongoStore, type CoworkerSummary } from '../persistence/index.ts';
 import { CoworkersError, durationMs, durationSchema, isCoworkersError, type AuditQuery } from '../protocol/index.ts';
 import { distributedUrls, readConfig, slackConfig, type Config } from './config.ts';
 import { connectMongo, connectNats } from './connections.ts';
-import { embeddedPaths, startDistributed, startEmbedded } from './runtime.ts';
+import { embeddedPaths, startDistributed, startEmbedded, type WorkOptions } from './runtime.ts';
+import { serveOneConnector, toolListing } from './connector-commands.ts';
+import { formatTools } from './tool-listing.ts';
+import { buildToolbox } from './toolbox.ts';
 import { printEvents } from './event-printer.ts';
 import { formatApprovals, formatAudit, formatCoworkerTable } from './format.ts';
 
@@ -33,7 +36,8 @@ const USAGE = `Usage: coworkers <command> [options]
 
 Commands:
   up [--dir coworkers] [--data .coworkers]   run every coworker in one process (embedded mode)
-  runtime [--dir coworkers]                  run the coworkers on NATS_URL and MONGODB_URI (distributed mode)
+  runtime [--dir coworkers] [--external-connectors]
+                                             run the coworkers on NATS_URL and MONGODB_URI (distributed mode)
   gateway                                    run the Slack gateway on NATS_URL and MONGODB_URI (distributed mode)
   validate <file|dir>                        check coworker definitions; prints file:line:column: problem
   list [--json] [--data .coworkers]          show coworkers: team, manager, state, backlog
@@ -44,6 +48,9 @@ Commands:
   reject <approval> --as <user> [--reason <text>]   reject one; the coworker is told why
   audit <coworker> [--run <task>] [--job <job>] [--since <time>] [--json]
                                              the coworker's audit trail, oldest first
+  tools [--dir coworkers] [--json]           every tool: risk, scopes, which coworkers may call it
+  connector <name> [--dir coworkers]         serve one connector of connectors.yaml as its own process
+                                             (distributed mode; run the runtime with --external-connectors)
 
 The other commands talk to the "coworkers up" running in this folder, or to the distributed
 deployment when NATS_URL and MONGODB_URI are set.`;
@@ -68,17 +75,14 @@ function createChatModel(config: Config, logger: Logger): BaseChatModel {
 }
 
 /** The model, the connectors this process serves, and the runner that joins them over the bus. */
-function work(config: Config, logger: Logger) {
+function work(config: Config, logger: Logger, where: { dir: string; dataDir: string; serveConnectors: boolean }): WorkOptions {
   const model = createChatModel(config, logger);
-  // Sample connectors until the real ones are configured; their results say they are samples.
-  // With Slack configured, the gateway serves the real slack connector instead.
-  const samples: Connector[] = createSampleConnectors();
-  const gatewayServesSlack = slackConfig(config) !== null;
-  const connectors = samples.filter((connector) => !(connector.name === 'slack' && gatewayServesSlack));
-  // The gateway's slack.post has the same name and risk as the sample's.
-  const tools = samples.flatMap((connector) => connector.specs);
-  const createRunner = (bus: Bus) => createAgentRunner({ model, tools, callTool: createToolClient({ bus }).call });
-  return { connectors, tools, createRunner, logger };
+  return {
+    toolbox: (documents) =>
+      buildToolbox({ ...where, documents, env: process.env, logger, serve: where.serveConnectors, slackServedElsewhere: slackConfig(config) !== null }),
+    createRunner: (bus, tools) => createAgentRunner({ model, tools, callTool: createToolClient({ bus }).call }),
+    logger,
+  };
 }
 
 /** `--since 2026-11-23`, `--since 2026-11-23T09:00Z` or `--since 2h` (that long ago). */
@@ -146,6 +150,7 @@ async function main(argv: string[]): Promise<number> {
       run: { type: 'string' },
       job: { type: 'string' },
       since: { type: 'string' },
+      'external-connectors': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -161,7 +166,8 @@ async function main(argv: string[]): Promise<number> {
 
   switch (command) {
     case 'up': {
-      const runtime = await startEmbedded({ ...work(config, logger), dir: resolve(values.dir), dataDir: resolve(values.data) });
+      const where = { dir: resolve(values.dir), dataDir: resolve(values.data) };
+      const runtime = await startEmbedded({ ...work(config, logger, { ...where, serveConnectors: true }), ...where });
       console.log(`coworkers up: ${runtime.definitions.length} coworkers from ${values.dir}, data in ${values.data}/`);
       console.log(formatCoworkerTable(await listCoworkers(runtime.store)));
       console.log('\nIn another terminal: npx coworkers list | npx coworkers send <coworker> "<task>". Ctrl-C stops.\n');
@@ -186,9 +192,10 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'runtime': {
       const { natsUrl, mongoUri } = distributedUrls(config);
+      const dir = resolve(values.dir);
       const runtime = await startDistributed({
-        ...work(config, logger),
-        dir: resolve(values.dir),
+        ...work(config, logger, { dir, dataDir: resolve(values.data), serveConnectors: !values['external-connectors'] }),
+        dir,
         natsUrl,
         mongoUri,
         dbName: config.MONGODB_DB,
@@ -262,6 +269,29 @@ async function main(argv: string[]): Promise<number> {
       const query: AuditQuery = { coworkerId, ...(values.run ? { runId: values.run } : {}), ...(values.job ? { jobId: values.job } : {}), ...(values.since ? { from: parseSince(values.since) } : {}) };
       const entries = distributed ? await withDistributed(config, logger, (deps) => readAudit(deps.store, query)) : await createControlClient(socket).readAudit(query);
       console.log(values.json ? JSON.stringify(entries, null, 2) : formatAudit(entries));
+      return 0;
+    }
+    case 'connector': {
+      const name = args[0];
+      if (!name) throw new CoworkersError('COMMAND_INVALID', 'connector needs the name of a connector configured in connectors.yaml.', { hint: 'e.g. coworkers connector email --dir coworkers' });
+      if (!distributed) {
+        throw new CoworkersError('COMMAND_INVALID', 'A connector runs as its own process only in the distributed mode; "coworkers up" serves every connector itself.', {
+          hint: 'Set NATS_URL and MONGODB_URI, and start the runtime with --external-connectors.',
+        });
+      }
+      const connections = await connectDistributed(config, logger);
+      const served = await serveOneConnector({ name, dir: resolve(values.dir), dataDir: resolve(values.data), ...connections, logger }).catch(async (error: unknown) => {
+        await connections.close();
+        throw error;
+      });
+      console.log(`coworkers connector ${name}: serving ${served.tools.join(', ')}. Ctrl-C stops.`);
+      await runUntilSignal([connections, served], logger);
+      return 0;
+    }
+    case 'tools': {
+      const dir = resolve(values.dir);
+      const listing = await toolListing({ dir, dataDir: resolve(values.data), logger });
+      console.log(values.json ? JSON.stringify(listing, null, 2) : formatTools(listing));
       return 0;
     }
     default:

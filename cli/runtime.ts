@@ -17,7 +17,7 @@ import { grantsFromStore, serveConnector, type Connector } from '../connectors/i
 import { definitionsInvalidError, loadDefinitions } from '../definitions/index.ts';
 import { startControlServer } from '../gateway/index.ts';
 import { createLeadership, createMemoryBus, createNatsBus, type Bus, type Leadership } from '../messaging/index.ts';
-import { createMongoStore, createSqliteStore, type Store } from '../persistence/index.ts';
+import { createMongoStore, createSqliteStore, type Documents, type Store } from '../persistence/index.ts';
 import type { CoworkerDefinition, ToolSpec } from '../protocol/index.ts';
 import { connectMongo, connectNats } from './connections.ts';
 
@@ -35,14 +35,20 @@ async function definitionsIn(dir: string): Promise<CoworkerDefinition[]> {
   return definitions.map((entry) => entry.definition);
 }
 
+/** The tools of a deployment: the connectors this process serves, and every tool the model is offered. */
+export interface Toolbox {
+  served: Connector[];
+  /** Tools served here and elsewhere (`coworkers connector <name>` processes, the Slack gateway). */
+  tools: ToolSpec[];
+  close(): Promise<void>;
+}
+
 /** What does the work, in either mode. */
 export interface WorkOptions {
+  /** Builds the toolbox once the store exists: connectors keep their data (CRM, executed keys) in it. */
+  toolbox?: (documents: Documents) => Promise<Toolbox>;
   /** Builds the task runner once the bus exists (the agent runner calls tools over it). */
-  createRunner: (bus: Bus) => TaskRunner;
-  /** Connectors this process serves on the bus. */
-  connectors?: Connector[];
-  /** Every tool the runner knows of, served here or elsewhere; granted tools missing from it are warned about. */
-  tools?: ToolSpec[];
+  createRunner: (bus: Bus, tools: ToolSpec[]) => TaskRunner;
   logger: Logger;
 }
 
@@ -68,13 +74,19 @@ function warnAboutUnknownTools(definitions: CoworkerDefinition[], tools: ToolSpe
 /** Starts the connectors, the audit recorder and the host; closing stops them and the bus, then `release` closes what the mode opened. */
 async function startHost(options: HostOptions, release: () => Promise<void>): Promise<Runtime> {
   const { bus, store, definitions, logger } = options;
-  const connectors = options.connectors ?? [];
-  if (options.tools) warnAboutUnknownTools(definitions, options.tools, logger);
+  const toolbox = options.toolbox
+    ? await options.toolbox(store.documents).catch(async (error: unknown) => {
+        await bus.close();
+        await release();
+        throw error;
+      })
+    : { served: [], tools: [], close: async () => {} };
+  if (options.toolbox) warnAboutUnknownTools(definitions, toolbox.tools, logger);
   const grants = grantsFromStore(store);
-  const served = await Promise.all(connectors.map((connector) => serveConnector({ bus, connector, documents: store.documents, grants, logger })));
+  const served = await Promise.all(toolbox.served.map((connector) => serveConnector({ bus, connector, documents: store.documents, grants, logger })));
   const recorder = createAuditRecorder({ bus, store, logger });
   await recorder.start();
-  const host = createCoworkerHost({ definitions, bus, store, logger, runTask: options.createRunner(bus) });
+  const host = createCoworkerHost({ definitions, bus, store, logger, runTask: options.createRunner(bus, toolbox.tools) });
   const { leadership } = options;
   if (leadership) await leadership.start({ lead: () => host.start(), stepDown: () => host.stop() });
   else await host.start();
@@ -95,6 +107,7 @@ async function startHost(options: HostOptions, release: () => Promise<void>): Pr
       else await host.stop();
       await recorder.stop();
       await Promise.all(served.map((subscription) => subscription.stop()));
+      await toolbox.close();
       await bus.close();
       await release();
     },

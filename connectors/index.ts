@@ -13,3 +13,6 @@ export type { EmailDraft, EmailMessage, EmailSample, SentEmail } from './sample/
 export type { AppendedRow, SheetsSample } from './sample/sheets.sample.ts';
 export type { SlackPost, SlackSample } from './sample/slack.sample.ts';
 export { SLACK_POST_DESCRIPTION, slackPostInput } from './slack-post.ts';
+export { CONNECTOR_FACTORIES } from './factories.ts';
+export { CONNECTORS_FILE, createConfiguredConnectors, createSecrets, readConnectorsConfig, type ConfiguredConnectors, type ConnectorsConfig } from './connectors-config.ts';
+export type { ConnectorDeps, ConnectorFactory } from './connector-deps.ts';

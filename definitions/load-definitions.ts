@@ -11,6 +11,8 @@ export interface LoadedDefinitions {
 }
 
 const YAML_EXTENSIONS = new Set(['.yaml', '.yml']);
+/** Files beside the definitions that configure the deployment rather than describe a coworker. */
+const NOT_DEFINITIONS = new Set(['connectors.yaml', 'connectors.yml']);
 
 /** Loads one definition file, or every *.yaml and *.yml file directly inside a directory. */
 export async function loadDefinitions(path: string): Promise<LoadedDefinitions> {
@@ -51,7 +53,7 @@ export async function loadDefinitions(path: string): Promise<LoadedDefinitions> 
 async function yamlFilesIn(directory: string): Promise<string[]> {
   const entries = await readdir(directory, { withFileTypes: true });
   return entries
-    .filter((entry) => !entry.isDirectory() && YAML_EXTENSIONS.has(extname(entry.name).toLowerCase()))
+    .filter((entry) => !entry.isDirectory() && YAML_EXTENSIONS.has(extname(entry.name).toLowerCase()) && !NOT_DEFINITIONS.has(entry.name))
     .map((entry) => entry.name)
     .sort()
     .map((name) => join(directory, name));
