@@ -2,7 +2,7 @@
 // root logger and the chat model, and turns errors into messages and exit codes.
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { ChatOpenAI } from '@langchain/openai';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { ScriptedChatModel, createAgentRunner } from '../actors/index.ts';
@@ -28,6 +28,7 @@ import { connectMongo, connectNats } from './connections.ts';
 import { embeddedPaths, startDistributed, startEmbedded, type WorkOptions } from './runtime.ts';
 import { serveOneConnector, toolListing } from './connector-commands.ts';
 import { formatTools } from './tool-listing.ts';
+import { createLogger } from './logger.ts';
 import { buildToolbox } from './toolbox.ts';
 import { printEvents } from './event-printer.ts';
 import { formatApprovals, formatAudit, formatCoworkerTable } from './format.ts';
@@ -54,13 +55,6 @@ Commands:
 
 The other commands talk to the "coworkers up" running in this folder, or to the distributed
 deployment when NATS_URL and MONGODB_URI are set.`;
-
-function createLogger(config: Config): Logger {
-  const options = { level: config.LOG_LEVEL, redact: ['*.apiKey', '*.password', '*.token', 'OPENAI_API_KEY'] };
-  // Logs go to stderr so that stdout stays clean for --json output; readable when a person watches.
-  if (process.stderr.isTTY) return pino({ ...options, transport: { target: 'pino-pretty', options: { destination: 2, ignore: 'pid,hostname' } } });
-  return pino(options, pino.destination(2));
-}
 
 function createChatModel(config: Config, logger: Logger): BaseChatModel {
   if (!config.OPENAI_API_KEY && !config.OPENAI_BASE_URL) {
@@ -160,7 +154,7 @@ async function main(argv: string[]): Promise<number> {
     return command || values.help ? 0 : 2;
   }
   const config = readConfig(process.env);
-  const logger = createLogger(config);
+  const logger = createLogger(config.LOG_LEVEL);
   const distributed = Boolean(config.NATS_URL || config.MONGODB_URI);
   const socket = embeddedPaths(resolve(values.data)).socket;
 

@@ -35,7 +35,10 @@ export function readConnectorsConfig(dir: string): ConnectorsConfig {
     return `${file}:${line}:${column}`;
   };
   const [error] = doc.errors;
-  if (error) throw configError(`${locator.offset(error.pos[0]).line}: invalid YAML: ${error.message}`, file);
+  if (error) {
+    const { line, column } = locator.offset(error.pos[0]);
+    throw configError(`${file}:${line}:${column}: invalid YAML: ${error.message}`, file);
+  }
   if (doc.contents === null) return { file, sections: {}, locate };
   if (!isMap(doc.contents)) throw configError(`${file} must map connector names to their settings (crm: …, email: …).`, file);
   return { file, sections: doc.toJS() as Record<string, unknown>, locate };
