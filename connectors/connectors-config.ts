@@ -125,7 +125,12 @@ export async function createConfiguredConnectors(options: CreateConnectorsOption
         now: options.now ?? Date.now,
         onClose: (closer) => void closers.push(closer),
       });
-      connectors.push(...[made].flat());
+      for (const connector of [made].flat()) {
+        if (connectors.some((other) => other.name === connector.name)) {
+          throw configError(`${config.locate([name])}: two connectors are named "${connector.name}"; tool names would be ambiguous (rename the MCP server).`, config.file);
+        }
+        connectors.push(connector);
+      }
     }
   } catch (error) {
     await close();

@@ -1,104 +1,149 @@
-// The three example coworkers do their jobs end to end offline: the scripted model plays each
-// job's playbook, the sample connectors answer over the bus, and gated calls wait for approval.
+// The three example coworkers do their jobs end to end with the real connectors of
+// examples/connectors.yaml (the built-in CRM, email, the ICS calendar, the ads CSV exports) and
+// the scripted model, in an embedded runtime like `npm start`'s; email goes to a real SMTP server.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createAgentRunner, createAuditRecorder, createCoworkerHost, ScriptedChatModel } from '../actors/index.ts';
-import { createSampleConnectors, createToolClient, findSample, grantsFromStore, serveConnector } from '../connectors/index.ts';
-import { loadDefinitions } from '../definitions/index.ts';
-import { createMemoryBus } from '../messaging/index.ts';
-import { createSqliteStore } from '../persistence/index.ts';
-import { PROTOCOL_VERSION, subjects, type CoworkerDefinition, type CoworkerEvent, type PendingApprovalView, type Task } from '../protocol/index.ts';
+import { parse, stringify } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAgentRunner, ScriptedChatModel } from '../actors/index.ts';
+import { startEmbedded, type Runtime } from '../cli/runtime.ts';
+import { toolListing } from '../cli/connector-commands.ts';
+import { buildToolbox } from '../cli/toolbox.ts';
+import { createToolClient } from '../connectors/index.ts';
+import { startTestSmtpServer, type TestSmtpServer } from '../connectors/email/email-test-kit.ts';
+import { decideApproval, listApprovals, readAudit, type PendingApproval } from '../gateway/index.ts';
+import { PROTOCOL_VERSION, subjects } from '../protocol/index.ts';
+import { writeExampleData } from '../scripts/example-data.ts';
 import { waitFor } from '../tests/helpers.ts';
 import { examplePlaybooks } from './playbooks.ts';
 
 const logger = pino({ level: 'silent' });
-const { definitions } = await loadDefinitions(fileURLToPath(new URL('.', import.meta.url)));
-// On duty around the clock, so the runs do not depend on the hour the tests run at.
-const coworkers: CoworkerDefinition[] = definitions.map(({ definition }) => ({
-  ...definition,
-  workingHours: { days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], start: '00:00', end: '00:00' },
-}));
+const examples = fileURLToPath(new URL('.', import.meta.url));
 
-const stops: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const stop of stops.splice(0).reverse()) await stop();
-});
+let runtime: Runtime;
+let smtp: TestSmtpServer;
+let dir: string;
 
-async function start() {
-  const bus = createMemoryBus();
-  const store = createSqliteStore({ path: ':memory:' });
-  const connectors = createSampleConnectors();
-  const served = await Promise.all(connectors.map((connector) => serveConnector({ bus, connector, documents: store.documents, grants: grantsFromStore(store), logger })));
-  const runTask = createAgentRunner({
-    model: new ScriptedChatModel({ playbooks: examplePlaybooks }),
-    tools: connectors.flatMap((connector) => connector.specs),
-    callTool: createToolClient({ bus }).call,
-  });
-  const host = createCoworkerHost({ definitions: coworkers, bus, store, logger, runTask });
-  const recorder = createAuditRecorder({ bus, store, logger });
-  const events: CoworkerEvent[] = [];
-  const subscription = await bus.subscribe(subjects.allEvents, (message) => events.push(message.data as CoworkerEvent));
-  await recorder.start();
-  await host.start();
-  stops.push(async () => {
-    await subscription.stop();
-    await host.stop();
-    await recorder.stop();
-    await Promise.all(served.map((s) => s.stop()));
-    await store.close();
-  });
-
-  let counter = 0;
-  const command = (coworkerId: string, body: Record<string, unknown>) => {
-    const id = `cmd-${++counter}`;
-    return bus.publish(subjects.command(coworkerId), { v: PROTOCOL_VERSION, id, coworkerId, at: Date.now(), ...body }, { msgId: id });
-  };
-  const runJob = (coworkerId: string, jobId: string, extra: Partial<Task> = {}) => {
-    const job = coworkers.find((c) => c.id === coworkerId)!.jobs.find((j) => j.id === jobId)!;
-    return command(coworkerId, { type: 'task.assign', task: { id: `${jobId}-run`, text: job.instructions, source: 'schedule', requestedBy: 'schedule', jobId, createdAt: Date.now(), ...extra } });
-  };
-  const nextApproval = async (coworkerId: string, tool: string): Promise<PendingApprovalView> => {
-    const found = await waitFor(async () => events.find((e) => e.type === 'approval.requested' && e.coworkerId === coworkerId && e.approval.tool === tool), `${coworkerId} to ask for ${tool}`);
-    return found.type === 'approval.requested' ? found.approval : expect.unreachable();
-  };
-  const report = (coworkerId: string) =>
-    waitFor(async () => events.find((e) => e.type === 'message' && e.coworkerId === coworkerId && e.to.kind === 'manager' && !e.text.startsWith('Blocked')), `${coworkerId}'s report`);
-  return { connectors, command, runJob, nextApproval, report, store };
+/** The examples as shipped, on duty around the clock, with email sent to the test's SMTP server instead of the outbox. */
+function examplesFolder(smtpPort: number): string {
+  const dir = mkdtempSync(join(tmpdir(), 'coworkers-examples-'));
+  for (const id of ['ava', 'sam', 'otto']) {
+    const definition = parse(readFileSync(join(examples, `${id}.yaml`), 'utf8'));
+    definition.workingHours = { days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], start: '00:00', end: '00:00' };
+    writeFileSync(join(dir, `${id}.yaml`), stringify(definition));
+  }
+  const connectors = parse(readFileSync(join(examples, 'connectors.yaml'), 'utf8'));
+  connectors.email = { from: connectors.email.from, smtp: { host: '127.0.0.1', port: smtpPort, secure: false } };
+  writeFileSync(join(dir, 'connectors.yaml'), stringify(connectors));
+  writeExampleData(dir);
+  return dir;
 }
 
-describe('the example jobs, offline', () => {
-  it('ava logs the weekly ad figures, posts the summary, and emails the agency once approved', async () => {
-    const { connectors, command, runJob, nextApproval, report } = await start();
+beforeAll(async () => {
+  smtp = await startTestSmtpServer();
+  dir = examplesFolder(smtp.port);
+  const dataDir = join(dir, 'data');
+  runtime = await startEmbedded({
+    dir,
+    dataDir,
+    toolbox: (documents) => buildToolbox({ dir, dataDir, documents, env: {}, logger, serve: true, slackServedElsewhere: false }),
+    createRunner: (bus, tools) => createAgentRunner({ model: new ScriptedChatModel({ playbooks: examplePlaybooks }), tools, callTool: createToolClient({ bus }).call }),
+    logger,
+  });
+});
+
+afterAll(async () => {
+  await runtime?.close();
+  await smtp?.close();
+});
+
+const deps = () => ({ bus: runtime.bus, store: runtime.store, now: Date.now });
+
+function runJob(coworkerId: string, jobId: string) {
+  const id = `${jobId}-${crypto.randomUUID()}`;
+  const job = runtime.definitions.find((c) => c.id === coworkerId)!.jobs.find((j) => j.id === jobId)!;
+  const task = { id, text: job.instructions, source: 'schedule', requestedBy: 'schedule', jobId, createdAt: Date.now() };
+  return runtime.bus.publish(subjects.command(coworkerId), { v: PROTOCOL_VERSION, id, coworkerId, at: Date.now(), type: 'task.assign', task }, { msgId: id });
+}
+
+function pending(coworkerId: string, tool: string, count: number): Promise<PendingApproval[]> {
+  return waitFor(async () => {
+    const found = (await listApprovals(runtime.store)).filter((approval) => approval.coworkerId === coworkerId && approval.tool === tool);
+    return found.length === count && found;
+  }, `${count} ${tool} approval(s) of ${coworkerId}`);
+}
+
+async function approve(approval: PendingApproval, by: string) {
+  expect(await decideApproval(deps(), { approvalId: approval.id, decision: 'approved', by })).toMatchObject({ status: 'applied' });
+}
+
+const executed = async (coworkerId: string, tool: string) =>
+  (await readAudit(runtime.store, { coworkerId })).filter((entry) => entry.kind === 'tool.executed' && entry.tool === tool);
+
+describe('the example jobs with the real connectors', () => {
+  it('find every tool they are granted: real connectors, and samples only for sheets and Slack', async () => {
+    const { tools } = await toolListing({ dir, dataDir: join(dir, 'listing'), logger });
+    const granted = [...new Set(runtime.definitions.flatMap((definition) => definition.tools))];
+    const offered = new Map(tools.map((row) => [row.tool, row]));
+    for (const tool of granted) expect(offered.get(tool), tool).toBeDefined();
+    expect(tools.filter((row) => row.sample).map((row) => row.tool)).toEqual(['sheets.appendRow', 'slack.post']);
+    expect(offered.get('email.send')!.coworkers).toEqual([{ id: 'ava', asks: true }, { id: 'sam', asks: true }]);
+  });
+
+  it('sam follows up on both deals the CRM marks stale, one after the other: each email goes through SMTP once approved', async () => {
+    // No one asked: the CRM's stale check ran when the connector started, and its events started the job.
+    const sentTo: string[][] = [];
+    for (const round of [1, 2]) {
+      const [email] = await pending('sam', 'email.send', 1);
+      expect(smtp.received).toHaveLength(round - 1);
+      await approve(email!, 'U04PRIYA03');
+      await waitFor(async () => smtp.received.length === round, `mail ${round} through SMTP`);
+      // A second click on an approval already decided sends nothing.
+      await expect(decideApproval(deps(), { approvalId: email!.id, decision: 'approved', by: 'U04DANIEL2' })).rejects.toMatchObject({ code: 'APPROVAL_NOT_FOUND' });
+      sentTo.push(email!.args.to as string[]);
+      const [update] = await pending('sam', 'crm.updateDeal', 1);
+      await approve(update!, 'U04DANIEL2');
+    }
+    expect(sentTo.sort()).toEqual([['dana.ortiz@umbrella.example'], ['it@initech.example']]);
+    expect(smtp.received.map((mail) => mail.rcptTo).sort()).toEqual(sentTo);
+    expect(smtp.received[0]!.parsed.text).toContain('[scripted model');
+
+    const drafts = await runtime.store.documents.list<{ to: string[] }>('email-drafts');
+    expect(drafts.map((draft) => draft.to[0]).sort()).toEqual(['dana.ortiz@umbrella.example', 'it@initech.example']);
+    const deal = await waitFor(async () => {
+      const found = await runtime.store.documents.get<{ nextStep: string; notes: Array<{ text: string }> }>('crm-deals', 'D-1063');
+      return found?.nextStep === 'Call to agree on the next step' && found;
+    }, 'the deal updated');
+    expect(deal.notes.map((note) => note.text)).toEqual([expect.stringContaining('Drafted a follow-up')]);
+    expect(await executed('sam', 'email.send')).toHaveLength(2);
+  });
+
+  it('ava reports last week from the CSV exports, and emails the agency once approved', async () => {
     await runJob('ava', 'weekly-ad-report');
-    const email = await nextApproval('ava', 'email.send');
-    expect(email.args).toMatchObject({ to: ['agency@example.com'] });
-    expect(findSample(connectors, 'sheets').rows).toHaveLength(6);
-    expect(findSample(connectors, 'slack').posts).toMatchObject([{ channel: '#ad-performance' }]);
-    await command('ava', { type: 'approval.decide', approvalId: email.id, decision: 'approved', by: 'U04MARIA01' });
-    expect(await report('ava')).toMatchObject({ to: { id: 'U04MARIA01' }, text: expect.stringContaining('[scripted model') });
-    expect(findSample(connectors, 'email').sent).toHaveLength(1);
+    const [email] = await pending('ava', 'email.send', 1);
+    expect(email!.args).toMatchObject({ to: ['agency@example.com'], body: expect.stringContaining('6 campaigns') });
+    expect(await executed('ava', 'sheets.appendRow')).toHaveLength(6);
+    const [post] = await executed('ava', 'slack.post');
+    expect(post!.detail!.args).toMatchObject({ channel: '#ad-performance', text: expect.stringContaining('Spring Sale - Search') });
+    await approve(email!, 'U04MARIA01');
+    const mail = await waitFor(async () => smtp.received.find((received) => received.rcptTo.includes('agency@example.com')), 'the agency mail');
+    expect(mail.parsed.subject).toMatch(/^Weekly ad report \d{4}-\d{2}-\d{2}$/);
   });
 
-  it('sam drafts a follow-up for a stale deal, and sends it and updates the deal only when approved', async () => {
-    const { connectors, command, runJob, nextApproval, report } = await start();
-    await runJob('sam', 'revive-stale-deal', { source: 'trigger', requestedBy: 'trigger:crm.deal.stale', trigger: { id: 'e1', event: 'crm.deal.stale', data: { dealId: 'D-1063', pipeline: 'new-business' } } });
-    const email = await nextApproval('sam', 'email.send');
-    expect(email.args).toMatchObject({ to: ['dana.ortiz@umbrella.example'] });
-    expect(findSample(connectors, 'email').drafts).toHaveLength(1);
-    expect(findSample(connectors, 'email').sent).toHaveLength(0);
-    await command('sam', { type: 'approval.decide', approvalId: email.id, decision: 'approved', by: 'U04PRIYA03' });
-    const update = await nextApproval('sam', 'crm.updateDeal');
-    await command('sam', { type: 'approval.decide', approvalId: update.id, decision: 'approved', by: 'U04DANIEL2' });
-    await report('sam');
-    expect(findSample(connectors, 'email').sent).toHaveLength(1);
-    expect(findSample(connectors, 'crm').deals.find((deal) => deal.id === 'D-1063')?.nextStep).toBe('Call to agree on the next step');
-  });
-
-  it('otto sends the Monday briefing to its manager without asking', async () => {
-    const { connectors, runJob, report } = await start();
+  it('otto sends the Monday briefing from the calendar file and the CRM, without asking', async () => {
     await runJob('otto', 'monday-briefing');
-    expect(await report('otto')).toMatchObject({ text: expect.stringContaining('Monday briefing sent to Daniel') });
-    expect(findSample(connectors, 'slack').posts).toMatchObject([{ channel: 'U04DANIEL2', text: expect.stringContaining('*Your week*') }]);
+    const [post] = await waitFor(async () => {
+      const posts = await executed('otto', 'slack.post');
+      return posts.length > 0 && posts;
+    }, "otto's briefing");
+    expect(post!.detail!.args).toMatchObject({ channel: 'U04DANIEL2' });
+    const text = String((post!.detail!.args as { text: string }).text);
+    expect(text).toContain('Sales team meeting');
+    expect(text).toContain('(customer)');
+    expect(text).toMatch(/Deals closing soon \([1-9]/);
+    expect(await listApprovals(runtime.store)).not.toContainEqual(expect.objectContaining({ coworkerId: 'otto' }));
   });
 });

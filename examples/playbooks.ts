@@ -27,7 +27,8 @@ const weeklyAdReport: Playbook = ({ turn, latest, results }) => {
   if (turn === 0) return { calls: [{ tool: 'ads.getCampaignStats', args: {} }] };
   const stats = resultWith(results, 'campaigns');
   const campaigns = (stats.campaigns ?? []) as Json[];
-  const ranked = [...campaigns].sort((a, b) => a.costPerConversion - b.costPerConversion);
+  // No conversions (null) is the worst cost per conversion, not the best.
+  const ranked = [...campaigns].sort((a, b) => (a.costPerConversion ?? Infinity) - (b.costPerConversion ?? Infinity));
   const spend = campaigns.reduce((sum, campaign) => sum + campaign.spend, 0);
   const summary = [
     `${SCRIPTED_LABEL} Paid campaigns ${stats.period?.from} to ${stats.period?.to}: ${campaigns.length} campaigns, ${stats.currency} ${spend} spent.`,
@@ -53,7 +54,7 @@ const reviveStaleDeal: Playbook = ({ turn, task, latest, results }) => {
   const email = {
     to: [deal.contact?.email ?? 'unknown@example.com'],
     subject: `Re: ${deal.lastEmail?.subject ?? deal.name}`,
-    body: `${SCRIPTED_LABEL}\nHi ${deal.contact?.name ?? 'there'},\n\nPicking up where we left off: ${deal.lastEmail?.excerpt ?? ''}\nWould a 20-minute call this week work to agree on the next step?\n\nBest,\n${deal.owner ?? 'the account team'}`,
+    body: `${SCRIPTED_LABEL}\nHi ${deal.contact?.name ?? 'there'},\n\nPicking up where we left off: ${deal.lastEmail?.excerpt ?? ''}\nWould a 20-minute call this week work to agree on the next step?\n\nBest,\n${deal.owner?.name ?? 'the account team'}`,
   };
   if (turn === 1) return { calls: [{ tool: 'email.draft', args: email }, { tool: 'crm.addNote', args: { dealId, text: `${SCRIPTED_LABEL} Drafted a follow-up: ${email.subject}` } }] };
   if (turn === 2) return { calls: [{ tool: 'email.send', args: email }] };
