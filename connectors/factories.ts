@@ -4,7 +4,8 @@ import { calendarFactory } from './calendar/index.ts';
 import type { ConnectorFactory } from './connector-deps.ts';
 import { crmFactory } from './crm/index.ts';
 import { emailFactory } from './email/index.ts';
+import { hubspotFactory } from './hubspot/index.ts';
 import { mcpFactory } from './mcp/index.ts';
 import { webhookFactory } from './webhook/index.ts';
 
-export const CONNECTOR_FACTORIES: readonly ConnectorFactory[] = [crmFactory, emailFactory, calendarFactory, adsFactory, webhookFactory, mcpFactory];
+export const CONNECTOR_FACTORIES: readonly ConnectorFactory[] = [crmFactory, emailFactory, calendarFactory, hubspotFactory, adsFactory, webhookFactory, mcpFactory];
