@@ -40,7 +40,7 @@ async function build(dir: string, env: NodeJS.ProcessEnv = { PING_TOKEN: 'secret
   try {
     return await createConfiguredConnectors({
       config: readConnectorsConfig(dir),
-      factories: [factory('ping'), factory('pong')],
+      factories: { ping: async () => factory('ping'), pong: async () => factory('pong') },
       documents: store.documents,
       secret: createSecrets({ env }),
       baseDir: dir,

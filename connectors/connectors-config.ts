@@ -11,7 +11,7 @@ import { CoworkersError } from '../protocol/index.ts';
 import type { Documents } from '../persistence/index.ts';
 import { createYamlLocator } from '../definitions/yaml-positions.ts';
 import type { Connector } from './connector-kit.ts';
-import type { ConnectorFactory } from './connector-deps.ts';
+import type { FactoryLoaders } from './factories.ts';
 
 export const CONNECTORS_FILE = 'connectors.yaml';
 
@@ -78,7 +78,7 @@ export interface ConfiguredConnectors {
 
 export interface CreateConnectorsOptions {
   config: ConnectorsConfig;
-  factories: readonly ConnectorFactory[];
+  factories: FactoryLoaders;
   documents: Documents;
   secret: (name: string) => string;
   baseDir: string;
@@ -92,11 +92,10 @@ export interface CreateConnectorsOptions {
 /** Builds every configured connector; on any problem, closes what was built and says what to fix. */
 export async function createConfiguredConnectors(options: CreateConnectorsOptions): Promise<ConfiguredConnectors> {
   const { config, factories } = options;
-  const byName = new Map(factories.map((factory) => [factory.name, factory]));
   const names = Object.keys(config.sections);
-  const unknown = names.filter((name) => !byName.has(name));
+  const unknown = names.filter((name) => !Object.hasOwn(factories, name));
   if (unknown.length > 0) {
-    throw configError(`${config.locate([unknown[0]!])}: unknown connector "${unknown[0]}"; the connectors are ${[...byName.keys()].join(', ')}.`, config.file);
+    throw configError(`${config.locate([unknown[0]!])}: unknown connector "${unknown[0]}"; the connectors are ${Object.keys(factories).join(', ')}.`, config.file);
   }
   if (options.only && !names.includes(options.only)) {
     throw new CoworkersError('CONFIG_INVALID', `The connector "${options.only}" is not configured${config.file ? ` in ${config.file}` : ` (there is no ${CONNECTORS_FILE})`}.`, {
@@ -110,7 +109,7 @@ export async function createConfiguredConnectors(options: CreateConnectorsOption
   const connectors: Connector[] = [];
   try {
     for (const name of options.only ? [options.only] : names) {
-      const factory = byName.get(name)!;
+      const factory = await factories[name]!();
       const parsed = factory.settings.safeParse(config.sections[name] ?? {});
       if (!parsed.success) {
         const problems = parsed.error.issues.map((issue) => `${config.locate([name, ...issue.path])}: ${[name, ...issue.path].join('.')}: ${issue.message}`);

@@ -1,11 +1,16 @@
-// Every connector a deployment can configure in `connectors.yaml`, by section name.
-import { adsFactory } from './ads/index.ts';
-import { calendarFactory } from './calendar/index.ts';
+// Every connector a deployment can configure in `connectors.yaml`, by section name. Each is
+// loaded only when configured: it pulls in its service's client library, which every CLI
+// command would otherwise pay for at start.
 import type { ConnectorFactory } from './connector-deps.ts';
-import { crmFactory } from './crm/index.ts';
-import { emailFactory } from './email/index.ts';
-import { hubspotFactory } from './hubspot/index.ts';
-import { mcpFactory } from './mcp/index.ts';
-import { webhookFactory } from './webhook/index.ts';
 
-export const CONNECTOR_FACTORIES: readonly ConnectorFactory[] = [crmFactory, emailFactory, calendarFactory, hubspotFactory, adsFactory, webhookFactory, mcpFactory];
+export type FactoryLoaders = Readonly<Record<string, () => Promise<ConnectorFactory>>>;
+
+export const CONNECTOR_FACTORIES: FactoryLoaders = {
+  crm: async () => (await import('./crm/index.ts')).crmFactory,
+  email: async () => (await import('./email/index.ts')).emailFactory,
+  calendar: async () => (await import('./calendar/index.ts')).calendarFactory,
+  hubspot: async () => (await import('./hubspot/index.ts')).hubspotFactory,
+  ads: async () => (await import('./ads/index.ts')).adsFactory,
+  webhook: async () => (await import('./webhook/index.ts')).webhookFactory,
+  mcp: async () => (await import('./mcp/index.ts')).mcpFactory,
+};

@@ -3,7 +3,8 @@
 // runs it first (prestart), so the demo always has a "last week" to report on.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { exampleAdExports, exampleCalendarIcs } from '../connectors/index.ts';
+import { exampleAdExports } from '../connectors/ads/index.ts';
+import { exampleCalendarIcs } from '../connectors/calendar/index.ts';
 
 export const EXAMPLE_DATA_DIR = 'example-data';
 

@@ -1,9 +1,10 @@
 // The `coworkers` command as a person runs it: separate processes, real output, exit codes.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { writeExampleData } from '../scripts/example-data.ts';
 import { freePort } from '../scripts/test-servers.ts';
 import { connect } from '@nats-io/transport-node';
 import { MongoClient } from 'mongodb';
@@ -93,10 +94,12 @@ describe('coworkers up, list and send (embedded mode)', () => {
     expect(unknown.stderr).toContain('Known coworkers: ada, bo.');
   });
 
-  it('runs an example job with sample connectors, and decides its approval from the command line', async () => {
+  it("runs an example job with the examples' connectors, and decides its approval from the command line", async () => {
     // Ava from the examples, on duty around the clock so the test does not depend on the hour.
     const ava = readFileSync('examples/ava.yaml', 'utf8').replace(/workingHours:\n(  .*\n)+/, 'workingHours: { days: [mon, tue, wed, thu, fri, sat, sun], start: "00:00", end: "00:00" }\n');
     const dir = writeDefinitions({ ava });
+    copyFileSync('examples/connectors.yaml', join(dir, 'connectors.yaml'));
+    writeExampleData(dir);
     const { work, output } = await startUp(dir);
 
     expect(coworkers(['send', 'ava', '--job', 'weekly-ad-report', '--as', 'U04MARIA01'], cleanEnv, work).code).toBe(0);
@@ -117,6 +120,12 @@ describe('coworkers up, list and send (embedded mode)', () => {
     expect(again.code).toBe(1);
     expect(again.stderr).toContain(`No approval ${approvalId} is waiting for a decision.`);
     await waitFor(async () => output().includes('ava → manager U04MARIA01: [scripted model'), 'the report to the manager');
+
+    // The examples write sent mail to the outbox in the data folder, once.
+    const outbox = join(work, '.coworkers', 'outbox');
+    const sent = await waitFor(async () => existsSync(outbox) && readdirSync(outbox).length > 0 && readdirSync(outbox), 'the mail in the outbox');
+    expect(sent).toHaveLength(1);
+    expect(readFileSync(join(outbox, sent[0]!), 'utf8')).toMatch(/^To: agency@example\.com$/m);
 
     const trail = JSON.parse(coworkers(['audit', 'ava', '--json'], cleanEnv, work).stdout) as Array<{ kind: string; by: string; tool?: string; runId: string }>;
     expect(trail.filter((entry) => entry.kind === 'tool.executed' && entry.tool === 'email.send')).toHaveLength(1);
