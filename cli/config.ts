@@ -13,7 +13,10 @@ const configSchema = z.object({
   SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', { message: 'SLACK_BOT_TOKEN is the Bot User OAuth Token, starting with xoxb-' }).optional(),
   SLACK_SIGNING_SECRET: z.string().min(1).optional(),
   SLACK_APP_TOKEN: z.string().startsWith('xapp-', { message: 'SLACK_APP_TOKEN is an app-level token for Socket Mode, starting with xapp-' }).optional(),
-  SLACK_PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  SLACK_PORT: z.coerce.number().int().min(0).max(65_535).default(3001),
+  CONSOLE_PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  CONSOLE_HOST: z.string().min(1).default('127.0.0.1'),
+  COWORKERS_CONSOLE_SECRET: z.string().min(32, { message: "COWORKERS_CONSOLE_SECRET signs the console's session cookies: use 32 or more random characters (openssl rand -hex 32)" }).optional(),
   SLACK_API_URL: z.string().url({ message: 'SLACK_API_URL must be a URL such as https://slack.com/api/' }).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

@@ -1,8 +1,11 @@
 // Vitest global setup: real NATS and MongoDB-wire servers for the whole run. Child processes
 // spawned by tests (a runtime killed with SIGKILL, the CLI) inherit the URLs through the env.
+import { ensureChromium } from '../scripts/chromium.ts';
 import { startTestServers } from '../scripts/test-servers.ts';
 
 export default async function setup() {
+  // Before the servers: an install that fails should not leave them running.
+  ensureChromium();
   const servers = await startTestServers();
   process.env.NATS_URL = servers.natsUrl;
   process.env.MONGODB_URI = servers.mongoUri;
