@@ -1,12 +1,10 @@
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSqliteStore } from '../../persistence/index.ts';
-import { CoworkersError, type ToolCall } from '../../protocol/index.ts';
 import type { Connector } from '../connector-kit.ts';
-import type { ConnectorDeps } from '../connector-deps.ts';
+import { testConnectorDeps, toolCall } from '../connector-test-kit.ts';
 import { startFakeReportApi, type FakeReportApi, type RecordedRequest } from './fake-report-api.ts';
 import { adsFactory, exampleAdExports } from './index.ts';
 
@@ -17,20 +15,8 @@ const WEDNESDAY = Date.parse('2026-03-18T10:00:00Z');
 const store = createSqliteStore({ path: ':memory:' });
 afterAll(() => store.close());
 
-function deps(now: number, baseDir = tmpdir()): ConnectorDeps {
-  return {
-    documents: store.documents,
-    secret(name) {
-      const value = TOKENS[name];
-      if (value === undefined) throw new CoworkersError('CONFIG_INVALID', `The secret ${name} is not set.`);
-      return value;
-    },
-    baseDir,
-    dataDir: baseDir,
-    logger: pino({ level: 'silent' }),
-    now: () => now,
-    onClose() {},
-  };
+function deps(now: number, baseDir = tmpdir()) {
+  return testConnectorDeps({ secrets: TOKENS, now: () => now, baseDir, dataDir: baseDir, documents: store.documents });
 }
 
 function days(from: string, to: string): string[] {
@@ -82,12 +68,8 @@ async function adsConnector(extra: Record<string, unknown> = {}, now = WEDNESDAY
   return (await adsFactory.create(settings, deps(now))) as Connector;
 }
 
-function call(args: Record<string, unknown>): ToolCall {
-  return { v: 1, tool: 'ads.getCampaignStats', args, coworkerId: 'ava', runId: 'run-1', idempotencyKey: crypto.randomUUID() };
-}
-
 async function stats(connector: Connector, args: Record<string, unknown> = {}): Promise<any> {
-  return (await connector.call(call(args))).result;
+  return (await connector.call(toolCall('ads.getCampaignStats', args))).result;
 }
 
 const asked = () => ({

@@ -1,37 +1,19 @@
-// What the calendar tests share: deps on a real store with a clock the test moves, a local
-// node:http server serving ICS text like a calendar feed, and a tool call.
+// What the calendar tests share besides ../connector-test-kit.ts: deps with a clock the test
+// moves, and a local node:http server serving ICS text like a calendar feed.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { pino } from 'pino';
-import { CoworkersError, type ToolCall } from '../../protocol/index.ts';
 import type { Documents } from '../../persistence/index.ts';
-import type { ConnectorDeps } from '../connector-deps.ts';
+import { testConnectorDeps, type TestConnectorDeps } from '../connector-test-kit.ts';
 
-export interface TestDeps extends ConnectorDeps {
+export interface TestDeps extends TestConnectorDeps {
   /** Moves the clock `now()` reads. */
   setNow(at: number): void;
 }
 
 export function createTestDeps(options: { documents: Documents; baseDir: string; now: number; secrets?: Record<string, string> }): TestDeps {
   let now = options.now;
-  return {
-    documents: options.documents,
-    secret(name) {
-      const value = options.secrets?.[name];
-      if (value === undefined) throw new CoworkersError('CONFIG_INVALID', `The secret ${name} is not set.`);
-      return value;
-    },
-    baseDir: options.baseDir,
-    dataDir: options.baseDir,
-    logger: pino({ level: 'silent' }),
-    now: () => now,
-    onClose: () => {},
-    setNow: (at) => void (now = at),
-  };
-}
-
-export function toolCall(tool: string, args: Record<string, unknown> = {}): ToolCall {
-  return { v: 1, tool, args, coworkerId: 'otto', runId: 'run-1', idempotencyKey: crypto.randomUUID() };
+  const deps = testConnectorDeps({ secrets: options.secrets, documents: options.documents, baseDir: options.baseDir, dataDir: options.baseDir, now: () => now });
+  return Object.assign(deps, { setNow: (at: number) => void (now = at) });
 }
 
 export interface FeedServer extends AsyncDisposable {

@@ -8,7 +8,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isCoworkersError } from '../../protocol/index.ts';
 import { createSqliteStore, type Store } from '../../persistence/index.ts';
 import type { Connector } from '../connector-kit.ts';
-import { createTestDeps, startFeedServer, toolCall, type TestDeps } from './calendar-test-kit.ts';
+import { toolCall } from '../connector-test-kit.ts';
+import { createTestDeps, startFeedServer, type TestDeps } from './calendar-test-kit.ts';
 import { calendarFactory, exampleCalendarIcs } from './index.ts';
 
 /** Wednesday 2025-03-12, 11:07 in New York. */

@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { afterEach, describe, expect, it } from 'vitest';
-import { pino } from 'pino';
 import { createMongoStore, createSqliteStore, type Documents } from '../../persistence/index.ts';
 import { createCalendarConnector } from './calendar.connector.ts';
 import { calendarSettings } from './calendar.settings.ts';
+import { silentLogger } from '../connector-test-kit.ts';
 import { createTestDeps, waitFor, type TestDeps } from './calendar-test-kit.ts';
 
 const event = (uid: string, ...lines: string[]) => ['BEGIN:VEVENT', `UID:${uid}`, 'DTSTAMP:20250101T000000Z', ...lines, 'END:VEVENT'];
@@ -80,7 +80,7 @@ async function startCalendar(options: { dir: string; documents: Documents; now: 
   const connector = createCalendarConnector({ settings, deps, checkEveryMs: 10 });
   const emitted: Emitted[] = [];
   const stop = await connector.start({
-    logger: pino({ level: 'silent' }),
+    logger: silentLogger,
     async emit(event, data, id) {
       options.publish?.({ event, data, id });
       emitted.push({ event, data, id });

@@ -3,27 +3,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { Documents } from '../../persistence/index.ts';
-import type { ConnectorDeps } from '../connector-deps.ts';
+import { testConnectorDeps } from '../connector-test-kit.ts';
 import { addDays, endOfWeek } from './crm-days.ts';
 import { crmFactory, crmSettings } from './crm.factory.ts';
 import { COLLECTIONS, isOpen, type Company, type Contact, type Deal } from './crm-model.ts';
 import { seedExampleCrm } from './crm-seed.ts';
-import { TEST_NOW, callTool, silentLogger, testStores, type OpenStore } from './crm-test-stores.ts';
+import { TEST_NOW, callTool, testStores, type OpenStore } from './crm-test-stores.ts';
 import { examplePipeline } from './example-pipeline.ts';
 
-function depsOn(documents: Documents): ConnectorDeps {
-  return {
-    documents,
-    secret: (name) => {
-      throw new Error(`the crm connector needs no secret, yet asked for ${name}`);
-    },
-    baseDir: '.',
-    dataDir: '.',
-    logger: silentLogger,
-    now: () => TEST_NOW,
-    onClose: () => {},
-  };
-}
+/** Deps on the test's store; with no secrets set, asking for one fails the test. */
+const depsOn = (documents: Documents) => testConnectorDeps({ documents, now: () => TEST_NOW });
 
 /** The documents, counting the deals written. */
 function countingDealWrites(documents: Documents): { documents: Documents; dealWrites: () => number } {

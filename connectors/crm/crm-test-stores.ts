@@ -1,10 +1,10 @@
 // For the CRM's tests: the two real stores to run each test against (SQLite in memory, and a
 // database of its own on the MongoDB-wire server vitest starts), and a recording `emit`.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { MongoClient } from 'mongodb';
-import pino from 'pino';
 import { createMongoStore, createSqliteStore, type Documents } from '../../persistence/index.ts';
 import type { Connector, ConnectorContext } from '../connector-kit.ts';
+import { silentLogger, toolCall } from '../connector-test-kit.ts';
 
 export interface OpenStore {
   documents: Documents;
@@ -43,8 +43,6 @@ export const testStores: { name: string; open(): Promise<OpenStore> }[] = [
 /** Wednesday 12 March 2025, 10:00 UTC: the fixed "now" of the CRM's tests. */
 export const TEST_NOW = Date.parse('2025-03-12T10:00:00Z');
 
-export const silentLogger = pino({ level: 'silent' });
-
 export interface EmittedEvent {
   event: string;
   data: Record<string, unknown>;
@@ -65,6 +63,6 @@ export function recordingContext(): ConnectorContext & { events: EmittedEvent[] 
 
 /** Calls a tool as coworker "sam" with a fresh idempotency key; resolves to its result. */
 export async function callTool(connector: Connector, tool: string, args: Record<string, unknown>): Promise<any> {
-  const { result } = await connector.call({ v: 1, tool, args, coworkerId: 'sam', runId: 'run-1', idempotencyKey: randomUUID() });
+  const { result } = await connector.call(toolCall(tool, args, { coworkerId: 'sam' }));
   return result;
 }

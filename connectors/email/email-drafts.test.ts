@@ -5,7 +5,8 @@ import { MongoClient } from 'mongodb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMongoStore, createSqliteStore, type Documents } from '../../persistence/index.ts';
 import { emailFactory } from './email.connector.ts';
-import { testDeps, toolCall } from './email-test-kit.ts';
+import { toolCall } from '../connector-test-kit.ts';
+import { testDeps } from './email-test-kit.ts';
 
 const mongoUri = process.env.MONGODB_URI ?? '';
 if (!mongoUri) throw new Error('MONGODB_URI is not set: run the tests through vitest, whose global setup starts FerretDB');
@@ -40,7 +41,7 @@ describe.each(Object.keys(stores))('email drafts in %s', (storeName) => {
     cleanup.push(store.close);
     let now = Date.parse('2026-11-23T09:00:00Z');
     const deps = testDeps({}, { documents: store.documents, now: () => (now += 60_000) });
-    cleanup.push(deps.cleanup);
+    cleanup.push(deps.close);
     const [connector] = [await emailFactory.create(emailFactory.settings.parse({ from: 'ava@acme.test', outbox: {} }), deps)].flat();
     return connector!;
   }
@@ -69,7 +70,7 @@ describe.each(Object.keys(stores))('email drafts in %s', (storeName) => {
     const settings = emailFactory.settings.parse({ from: 'ava@acme.test', outbox: {} });
     const make = async () => {
       const deps = testDeps({}, { documents: store.documents });
-      cleanup.push(deps.cleanup);
+      cleanup.push(deps.close);
       return [await emailFactory.create(settings, deps)].flat()[0]!;
     };
 

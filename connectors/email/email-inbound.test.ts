@@ -4,7 +4,9 @@ import nodemailer, { type NodemailerError, type SendMailOptions } from 'nodemail
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/test-servers.ts';
 import { emailFactory } from './email.connector.ts';
-import { silentLogger, testDeps, toolCall, waitFor } from './email-test-kit.ts';
+import { waitFor } from '../../tests/helpers.ts';
+import { silentLogger, toolCall } from '../connector-test-kit.ts';
+import { testDeps } from './email-test-kit.ts';
 import { MAX_BODY_CHARS } from './received-email.ts';
 
 interface Emitted {
@@ -23,7 +25,7 @@ afterEach(async () => {
 async function listeningConnector(inbound: Record<string, unknown> = {}, send: Record<string, unknown> = { outbox: {} }) {
   const port = await freePort();
   const deps = testDeps();
-  cleanup.push(deps.cleanup);
+  cleanup.push(deps.close);
   const settings = emailFactory.settings.parse({ from: 'ava@acme.test', ...send, inbound: { smtp: { port, ...inbound } } });
   const [connector] = [await emailFactory.create(settings, deps)].flat();
   const emitted: Emitted[] = [];
@@ -59,7 +61,7 @@ describe('email.received from the inbound SMTP listener', () => {
       messageId: '<q-1@client.test>',
     });
 
-    const [received] = await waitFor(() => (emitted.length ? emitted : undefined), 'the email.received event');
+    const [received] = await waitFor(async () => (emitted.length ? emitted : undefined), 'the email.received event');
     expect(sent.accepted).toEqual(['ava@acme.test']);
     expect(received).toEqual({
       event: 'email.received',
@@ -82,7 +84,7 @@ describe('email.received from the inbound SMTP listener', () => {
 
     await mailTo(port, { from: 'jane@client.test', to: 'ava@acme.test', subject: 'Long', text: 'x'.repeat(MAX_BODY_CHARS + 500) });
 
-    const [received] = await waitFor(() => (emitted.length ? emitted : undefined), 'the email.received event');
+    const [received] = await waitFor(async () => (emitted.length ? emitted : undefined), 'the email.received event');
     expect(received!.data).toMatchObject({ truncated: true });
     expect(received!.data.text).toHaveLength(MAX_BODY_CHARS);
   });
@@ -92,7 +94,7 @@ describe('email.received from the inbound SMTP listener', () => {
 
     await mailTo(port, { from: 'jane@client.test', to: 'ava@acme.test', subject: 'Newsletter', html: '<p>Hello <b>Ava</b></p><script>steal()</script><p>Bye</p>' });
 
-    const [received] = await waitFor(() => (emitted.length ? emitted : undefined), 'the email.received event');
+    const [received] = await waitFor(async () => (emitted.length ? emitted : undefined), 'the email.received event');
     expect(received!.data.text).toBe('Hello Ava\n\nBye');
   });
 
@@ -103,7 +105,7 @@ describe('email.received from the inbound SMTP listener', () => {
     await mailTo(port, { envelope: { from: 'jane@client.test', to: ['ava@acme.test'] }, raw });
     await mailTo(port, { envelope: { from: 'jane@client.test', to: ['ava@acme.test'] }, raw });
 
-    const events = await waitFor(() => (emitted.length === 2 ? emitted : undefined), 'two email.received events');
+    const events = await waitFor(async () => (emitted.length === 2 ? emitted : undefined), 'two email.received events');
     expect(events[0]!.id).toMatch(/^<[0-9a-f]{64}@no-message-id>$/);
     expect(events[1]!.id).toBe(events[0]!.id);
     expect(events[0]!.data).toMatchObject({ subject: 'No id', text: 'Hello', untrusted: true });
@@ -116,7 +118,7 @@ describe('email.received from the inbound SMTP listener', () => {
     await mailTo(port, { from: 'jane@client.test', to: 'ava@acme.test', subject: 'Hi', text: 'Real mail' });
 
     expect(refused.responseCode).toBe(550);
-    const events = await waitFor(() => (emitted.length ? emitted : undefined), 'the email.received event');
+    const events = await waitFor(async () => (emitted.length ? emitted : undefined), 'the email.received event');
     expect(events.map((event) => event.data.subject)).toEqual(['Hi']);
     expect(events[0]!.data.from).toBe('jane@client.test');
   });
@@ -139,14 +141,14 @@ describe('email.received from the inbound SMTP listener', () => {
 
     await connector.call(toolCall('email.send', { to: ['ava@acme.test'], subject: 'Note to self', body: 'Loop closed.' }, { idempotencyKey: 'self-1' }));
 
-    const [received] = await waitFor(() => (emitted.length ? emitted : undefined), 'the email.received event');
+    const [received] = await waitFor(async () => (emitted.length ? emitted : undefined), 'the email.received event');
     expect(received!.data).toMatchObject({ from: 'ava@acme.test', to: ['ava@acme.test'], subject: 'Note to self', text: 'Loop closed.', untrusted: true });
   });
 
   it('stops listening when stopped', async () => {
     const port = await freePort();
     const deps = testDeps();
-    cleanup.push(deps.cleanup);
+    cleanup.push(deps.close);
     const [connector] = [await emailFactory.create(emailFactory.settings.parse({ from: 'ava@acme.test', outbox: {}, inbound: { smtp: { port } } }), deps)].flat();
     const stop = await connector!.start({ logger: silentLogger, emit: async () => {} });
 
@@ -159,7 +161,7 @@ describe('email.received from the inbound SMTP listener', () => {
   it('fails to start, naming the address, when the port is taken', async () => {
     const { port } = await listeningConnector();
     const deps = testDeps();
-    cleanup.push(deps.cleanup);
+    cleanup.push(deps.close);
     const [second] = [await emailFactory.create(emailFactory.settings.parse({ from: 'ava@acme.test', outbox: {}, inbound: { smtp: { port } } }), deps)].flat();
 
     await expect(second!.start({ logger: silentLogger, emit: async () => {} })).rejects.toThrow(`cannot listen on 127.0.0.1:${port}`);

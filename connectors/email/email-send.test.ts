@@ -7,7 +7,8 @@ import { freePort } from '../../scripts/test-servers.ts';
 import type { CoworkersError } from '../../protocol/index.ts';
 import { messageIdFor } from './email-sender.ts';
 import { emailFactory } from './email.connector.ts';
-import { startTestSmtpServer, testDeps, toolCall, type TestDeps, type TestSmtpServer } from './email-test-kit.ts';
+import { toolCall } from '../connector-test-kit.ts';
+import { startTestSmtpServer, testDeps, type TestSmtpServer } from './email-test-kit.ts';
 
 const FROM = 'Ava (Acme) <ava@acme.test>';
 const mail = { to: ['agency@example.com'], cc: ['boss@acme.test'], subject: 'Weekly ad report', body: 'Spend is up 4%.\nCPC is flat.' };
@@ -25,8 +26,8 @@ async function smtpServer(options?: Parameters<typeof startTestSmtpServer>[0]): 
 }
 
 async function emailConnector(settings: Record<string, unknown>, secrets: Record<string, string> = {}) {
-  const deps: TestDeps = testDeps(secrets);
-  cleanup.push(deps.cleanup);
+  const deps = testDeps(secrets);
+  cleanup.push(deps.close);
   const [connector] = [await emailFactory.create(emailFactory.settings.parse({ from: FROM, ...settings }), deps)].flat();
   return { connector: connector!, deps };
 }

@@ -20,7 +20,7 @@ afterEach(async () => {
 
 async function createFailure(settings: unknown, secrets: Record<string, string> = {}): Promise<CoworkersError> {
   const deps = testDeps(secrets);
-  cleanup.push(deps.cleanup);
+  cleanup.push(deps.close);
   return emailFactory.create(emailFactory.settings.parse(settings), deps).then(
     () => {
       throw new Error('expected the connector not to be built');

@@ -1,50 +1,19 @@
-// What the email tests share: connector deps on a real in-memory store, a real SMTP server that
-// records what it receives, and a wait-for loop instead of fixed sleeps.
+// What the email tests share besides ../connector-test-kit.ts: deps whose data folder is a fresh
+// temporary one, and a real SMTP server that records what it receives.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
-import { pino } from 'pino';
 import { SMTPServer, type SMTPServerAddress } from 'smtp-server';
-import { CoworkersError, type ToolCall } from '../../protocol/index.ts';
-import { createSqliteStore } from '../../persistence/index.ts';
-import type { ConnectorDeps } from '../connector-deps.ts';
+import { testConnectorDeps, type TestConnectorDeps, type TestConnectorDepsOptions } from '../connector-test-kit.ts';
 import { freePort } from '../../scripts/test-servers.ts';
 
-export const silentLogger = pino({ level: 'silent' });
-
-export interface TestDeps extends ConnectorDeps {
-  /** Runs what the connector registered with onClose, and removes the data folder. */
-  cleanup(): Promise<void>;
-}
-
-export function testDeps(secrets: Record<string, string> = {}, overrides: Partial<ConnectorDeps> = {}): TestDeps {
-  const store = createSqliteStore({ path: ':memory:' });
+/** Deps at 2026-11-23 09:00 UTC in a temporary data folder, which `close()` removes. */
+export function testDeps(secrets: Record<string, string> = {}, options: TestConnectorDepsOptions = {}): TestConnectorDeps {
   const dataDir = mkdtempSync(join(tmpdir(), 'coworkers-email-'));
-  const closers: Array<() => Promise<void>> = [];
-  return {
-    documents: store.documents,
-    secret(name) {
-      const value = secrets[name];
-      if (value === undefined) throw new CoworkersError('CONFIG_INVALID', `The secret ${name} is not set.`);
-      return value;
-    },
-    baseDir: dataDir,
-    dataDir,
-    logger: silentLogger,
-    now: () => Date.parse('2026-11-23T09:00:00Z'),
-    onClose: (close) => void closers.push(close),
-    async cleanup() {
-      for (const close of closers) await close();
-      await store.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-    ...overrides,
-  };
-}
-
-export function toolCall(tool: string, args: Record<string, unknown>, fields: Partial<ToolCall> = {}): ToolCall {
-  return { v: 1, tool, args, coworkerId: 'ava', runId: 'run-1', idempotencyKey: crypto.randomUUID(), ...fields };
+  const deps = testConnectorDeps({ secrets, baseDir: dataDir, dataDir, now: () => Date.parse('2026-11-23T09:00:00Z'), ...options });
+  deps.onClose(async () => rmSync(dataDir, { recursive: true, force: true }));
+  return deps;
 }
 
 export interface ReceivedBySmtp {
@@ -101,15 +70,4 @@ export async function startTestSmtpServer(options: TestSmtpServerOptions = {}): 
   const port = await freePort();
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return { port, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
-
-/** Polls `check` until it returns something other than undefined, or fails after `timeoutMs`. */
-export async function waitFor<T>(check: () => T | undefined, what: string, timeoutMs = 5_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }

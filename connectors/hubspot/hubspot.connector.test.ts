@@ -2,12 +2,11 @@
 // answering like HubSpot: the requests it sends (paths, methods, bearer token, bodies), the
 // results it makes of the answers, and what each HubSpot error becomes for the caller.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { pino } from 'pino';
 import { freePort } from '../../scripts/test-servers.ts';
-import { CoworkersError, isCoworkersError, type ToolCall } from '../../protocol/index.ts';
+import { isCoworkersError } from '../../protocol/index.ts';
 import { createSqliteStore, type Store } from '../../persistence/index.ts';
 import type { Connector } from '../connector-kit.ts';
-import type { ConnectorDeps } from '../connector-deps.ts';
+import { testConnectorDeps, toolCall } from '../connector-test-kit.ts';
 import { startFakeHubspot, type FakeHubspot, type StoredRecord } from './hubspot-test-server.ts';
 import { hubspotFactory } from './index.ts';
 
@@ -61,21 +60,7 @@ afterEach(async () => {
   await store.close();
 });
 
-function deps(secrets: Record<string, string>): ConnectorDeps {
-  return {
-    documents: store.documents,
-    secret(name) {
-      const value = secrets[name];
-      if (value === undefined) throw new CoworkersError('CONFIG_INVALID', `The secret ${name} is not set.`);
-      return value;
-    },
-    baseDir: process.cwd(),
-    dataDir: process.cwd(),
-    logger: pino({ level: 'silent' }),
-    now: () => NOW,
-    onClose: () => {},
-  };
-}
+const deps = (secrets: Record<string, string>) => testConnectorDeps({ secrets, now: () => NOW, documents: store.documents });
 
 async function connect(settings: Record<string, unknown> = {}, token = TOKEN): Promise<Connector> {
   const parsed = hubspotFactory.settings.parse({ baseUrl: hubspot.url, ...settings });
@@ -83,7 +68,7 @@ async function connect(settings: Record<string, unknown> = {}, token = TOKEN): P
   return connector!;
 }
 
-const call = (tool: string, args: Record<string, unknown>): ToolCall => ({ v: 1, tool, args, coworkerId: 'otto', runId: 'run-1', idempotencyKey: crypto.randomUUID() });
+const call = (tool: string, args: Record<string, unknown>) => toolCall(tool, args, { coworkerId: 'otto' });
 
 async function result(connector: Connector, tool: string, args: Record<string, unknown> = {}) {
   return (await connector.call(call(tool, args))).result as Record<string, any>;

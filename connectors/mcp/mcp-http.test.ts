@@ -9,7 +9,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import type { Connector } from '../connector-kit.ts';
 import { mcpFactory } from './mcp.connector.ts';
 import { mcpSettings } from './mcp.settings.ts';
-import { createTestDeps, toolCall } from './mcp-test-deps.ts';
+import { testConnectorDeps, toolCall } from '../connector-test-kit.ts';
 import { createTestServer } from './test-server.ts';
 
 interface HttpMcpServer {
@@ -45,7 +45,7 @@ afterEach(async () => {
 });
 
 async function bridge(url: string, server: Record<string, unknown>, secrets: Record<string, string> = {}): Promise<Connector> {
-  const deps = createTestDeps(secrets);
+  const deps = testConnectorDeps({ secrets });
   cleanups.push(() => deps.close());
   const [connector] = (await mcpFactory.create(mcpSettings.parse({ servers: { remote: { url, ...server } } }), deps)) as Connector[];
   return connector!;

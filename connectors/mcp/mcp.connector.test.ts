@@ -5,13 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connector } from '../connector-kit.ts';
 import { mcpFactory } from './mcp.connector.ts';
 import { mcpSettings } from './mcp.settings.ts';
-import { createTestDeps, toolCall } from './mcp-test-deps.ts';
+import { testConnectorDeps, toolCall } from '../connector-test-kit.ts';
 import { TEST_SERVER_TIME } from './test-server.ts';
 
 const TEST_SERVER = new URL('./test-server.ts', import.meta.url).pathname;
 
 async function bridge(server: Record<string, unknown>, secrets: Record<string, string> = {}) {
-  const deps = createTestDeps(secrets);
+  const deps = testConnectorDeps({ secrets });
   const settings = mcpSettings.parse({ servers: { files: { command: process.execPath, args: [TEST_SERVER], ...server } } });
   // As the runtime does: whatever was started is closed again when creating fails.
   const [connector] = (await mcpFactory.create(settings, deps).catch(async (error: unknown) => {

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { webhookFactory, type WebhookConnector } from './webhook.connector.ts';
 import { signWebhook } from './webhook-signature.ts';
 import { webhookSettings } from './webhook.settings.ts';
-import { createTestDeps, silentLogger } from './webhook-test-kit.ts';
+import { silentLogger, testConnectorDeps } from '../connector-test-kit.ts';
 
 const SECRET = 'whsec_test_0123456789';
 const NOW = Date.parse('2030-01-02T03:04:05Z');
@@ -23,7 +23,7 @@ let stop: () => Promise<void>;
 let closeDeps: () => Promise<void>;
 
 beforeEach(async () => {
-  const deps = createTestDeps({ HOOK_SECRET: SECRET }, () => NOW);
+  const deps = testConnectorDeps({ secrets: { HOOK_SECRET: SECRET }, now: () => NOW });
   closeDeps = deps.close;
   const settings = webhookSettings.parse({ inbound: { port: 0, secretEnv: 'HOOK_SECRET', events: ['order.paid', 'form_submitted'], maxBytes: 256 } });
   connector = await webhookFactory.create(settings, deps);

@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { webhookFactory, type WebhookConnector } from './webhook.connector.ts';
 import { refuseSignature } from './webhook-signature.ts';
 import { webhookSettings } from './webhook.settings.ts';
-import { createTestDeps, startRecordingServer, toolCall, type RecordingServer } from './webhook-test-kit.ts';
+import { testConnectorDeps, toolCall } from '../connector-test-kit.ts';
+import { startRecordingServer, type RecordingServer } from './webhook-test-kit.ts';
 
 const NOW = Date.parse('2030-01-02T03:04:05Z');
 let target: RecordingServer;
@@ -13,7 +14,7 @@ let connector: WebhookConnector;
 const cleanups: Array<() => Promise<void>> = [];
 
 async function create(settings: unknown, secrets: Record<string, string>): Promise<WebhookConnector> {
-  const deps = createTestDeps(secrets, () => NOW);
+  const deps = testConnectorDeps({ secrets, now: () => NOW });
   cleanups.push(deps.close);
   return webhookFactory.create(webhookSettings.parse(settings), deps);
 }
@@ -53,7 +54,7 @@ describe('outbound webhooks', () => {
   });
 
   it('sends the payload with the idempotency key, the headers, and a signature the receiver can verify', async () => {
-    const result = await connector.call(toolCall('webhook.notifyBilling', { payload: { orderId: 'o-17', amount: 120 } }, 'approval:ap-1'));
+    const result = await connector.call(toolCall('webhook.notifyBilling', { payload: { orderId: 'o-17', amount: 120 } }, { idempotencyKey: 'approval:ap-1' }));
     expect(result).toEqual({ result: { status: 200, untrusted: true, responseBody: '{"ok":true}' }, replayed: false });
     const [request] = target.received;
     expect(request).toMatchObject({

@@ -1,35 +1,7 @@
-// What the webhook tests share: deps for `webhookFactory.create` on a real in-memory store with
-// secrets from a map, a tool call, and a local node:http server that records what it receives.
+// What the webhook tests share besides ../connector-test-kit.ts: a local node:http server that
+// records what it receives.
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { pino } from 'pino';
-import { CoworkersError, type ToolCall } from '../../protocol/index.ts';
-import { createSqliteStore } from '../../persistence/index.ts';
-import type { ConnectorDeps } from '../connector-deps.ts';
-
-export const silentLogger = pino({ level: 'silent' });
-
-export function createTestDeps(secrets: Record<string, string>, now: () => number = Date.now): ConnectorDeps & { close(): Promise<void> } {
-  const store = createSqliteStore({ path: ':memory:' });
-  return {
-    documents: store.documents,
-    secret(name) {
-      const value = secrets[name];
-      if (value === undefined) throw new CoworkersError('CONFIG_INVALID', `The secret ${name} is not set.`);
-      return value;
-    },
-    baseDir: process.cwd(),
-    dataDir: process.cwd(),
-    logger: silentLogger,
-    now,
-    onClose: () => {},
-    close: () => store.close(),
-  };
-}
-
-export function toolCall(tool: string, args: Record<string, unknown>, idempotencyKey: string = crypto.randomUUID()): ToolCall {
-  return { v: 1, tool, args, coworkerId: 'ava', runId: 'run-1', idempotencyKey };
-}
 
 export interface ReceivedRequest {
   method: string;
