@@ -1,5 +1,6 @@
 // The `coworkers` command. Entry point: the only place that reads the environment, builds the
 // root logger and the chat model, and turns errors into messages and exit codes.
+import { text } from 'node:stream/consumers';
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
@@ -13,10 +14,10 @@ import {
   assignTask,
   createControlClient,
   decideApproval,
+  hashPassword,
   listApprovals,
   listCoworkers,
   readAudit,
-  startSlackGateway,
   type AssignTaskRequest,
   type DecisionRequest,
 } from '../gateway/index.ts';
@@ -29,6 +30,7 @@ import { embeddedPaths, startDistributed, startEmbedded, type WorkOptions } from
 import { serveOneConnector, toolListing } from './connector-commands.ts';
 import { formatTools } from './tool-listing.ts';
 import { createLogger } from './logger.ts';
+import { startGateways } from './gateways.ts';
 import { buildToolbox } from './toolbox.ts';
 import { printEvents } from './event-printer.ts';
 import { formatApprovals, formatAudit, formatCoworkerTable } from './format.ts';
@@ -39,7 +41,7 @@ Commands:
   up [--dir coworkers] [--data .coworkers]   run every coworker in one process (embedded mode)
   runtime [--dir coworkers] [--external-connectors]
                                              run the coworkers on NATS_URL and MONGODB_URI (distributed mode)
-  gateway                                    run the Slack gateway on NATS_URL and MONGODB_URI (distributed mode)
+  gateway [--dir coworkers]                  run the web console (and Slack when SLACK_* is set) on NATS_URL and MONGODB_URI
   validate <file|dir>                        check coworker definitions; prints file:line:column: problem
   list [--json] [--data .coworkers]          show coworkers: team, manager, state, backlog
   send <coworker> <text> [--as <user>]       give a coworker a task
@@ -49,6 +51,8 @@ Commands:
   reject <approval> --as <user> [--reason <text>]   reject one; the coworker is told why
   audit <coworker> [--run <task>] [--job <job>] [--since <time>] [--json]
                                              the coworker's audit trail, oldest first
+  viz <coworker> [--format svg|mermaid|json] its statechart, the current state marked (default svg)
+  hash-password                              reads a password on stdin, prints a passwordHash for users.yaml
   tools [--dir coworkers] [--json]           every tool: risk, scopes, which coworkers may call it
   connector <name> [--dir coworkers]         serve one connector of connectors.yaml as its own process
                                              (distributed mode; run the runtime with --external-connectors)
@@ -162,26 +166,26 @@ async function main(argv: string[]): Promise<number> {
     case 'up': {
       const where = { dir: resolve(values.dir), dataDir: resolve(values.data) };
       const runtime = await startEmbedded({ ...work(config, logger, { ...where, serveConnectors: true }), ...where });
+      const gateways = await startGateways({ config, bus: runtime.bus, store: runtime.store, dir: where.dir, logger, oneTimePasswords: true }).catch(async (error: unknown) => {
+        await runtime.close();
+        throw error;
+      });
       console.log(`coworkers up: ${runtime.definitions.length} coworkers from ${values.dir}, data in ${values.data}/`);
       console.log(formatCoworkerTable(await listCoworkers(runtime.store)));
+      console.log(`\n${gateways.lines.join('\n')}`);
       console.log('\nIn another terminal: npx coworkers list | npx coworkers send <coworker> "<task>". Ctrl-C stops.\n');
       await printEvents(runtime.bus, (line) => console.log(line));
-      const slack = slackConfig(config);
-      const gateway = slack ? await startSlackGateway({ ...slack, bus: runtime.bus, store: runtime.store, logger }) : null;
-      if (gateway) console.log(`Slack: listening on http://localhost:${gateway.port ?? '-'}/slack/events${slack?.appToken ? ' (Socket Mode)' : ''}.`);
-      await runUntilSignal(gateway ? [runtime, gateway] : [runtime], logger);
+      await runUntilSignal([runtime, gateways], logger);
       return 0;
     }
     case 'gateway': {
-      const slack = slackConfig(config);
-      if (!slack) throw new CoworkersError('COMMAND_INVALID', 'The gateway has nothing to serve: Slack is not configured.', { hint: 'Set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET; see slack/README.md.' });
       const connections = await connectDistributed(config, logger);
-      const gateway = await startSlackGateway({ ...slack, bus: connections.bus, store: connections.store, logger }).catch(async (error: unknown) => {
+      const gateways = await startGateways({ config, ...connections, dir: resolve(values.dir), logger, oneTimePasswords: false }).catch(async (error: unknown) => {
         await connections.close();
         throw error;
       });
-      console.log(`coworkers gateway: Slack ${gateway.port === null ? 'in Socket Mode' : `on http://localhost:${gateway.port}/slack/events`}. Ctrl-C stops.`);
-      await runUntilSignal([connections, gateway], logger);
+      console.log(`coworkers gateway: ${gateways.lines.join('; ')}. Ctrl-C stops.`);
+      await runUntilSignal([connections, gateways], logger);
       return 0;
     }
     case 'runtime': {
@@ -280,6 +284,12 @@ async function main(argv: string[]): Promise<number> {
       });
       console.log(`coworkers connector ${name}: serving ${served.tools.join(', ')}. Ctrl-C stops.`);
       await runUntilSignal([connections, served], logger);
+      return 0;
+    }
+    case 'hash-password': {
+      const password = (await text(process.stdin)).replace(/\r?\n$/, '');
+      if (password.length < 12) throw new CoworkersError('COMMAND_INVALID', 'The password on stdin is shorter than 12 characters.', { hint: "e.g. read -s PW && printf '%s' \"$PW\" | npx coworkers hash-password" });
+      console.log(await hashPassword(password));
       return 0;
     }
     case 'tools': {

@@ -3,3 +3,17 @@ export { startControlServer, type ControlServerOptions } from './control-server.
 export { createControlClient } from './control-client.ts';
 export { decideApproval, listApprovals, readAudit, type DecisionRequest, type DecisionResult, type PendingApproval } from './approval-commands.ts';
 export { startSlackGateway, type SlackGateway, type SlackGatewayOptions } from './slack/slack-gateway.ts';
+export {
+  activeStatesOf,
+  coworkerStatechart,
+  layoutStatechart,
+  renderStatechartMermaid,
+  renderStatechartSvg,
+  statechartGraph,
+  statechartJson,
+  type CoworkerStatechart,
+  type StatechartGraph,
+  type StatechartJson,
+  type StatechartLayout,
+} from './statechart/index.ts';
+export { hashPassword, loadUsers, startConsoleServer, USERS_FILE, verifyPassword, withOneTimePasswords, type ConsoleServer, type ConsoleServerOptions, type SignInUser, type User } from './console/index.ts';

@@ -9,5 +9,7 @@ export default async function setup() {
   const servers = await startTestServers();
   process.env.NATS_URL = servers.natsUrl;
   process.env.MONGODB_URI = servers.mongoUri;
+  // Every `up` and `gateway` a test starts serves the console: on a free port, never a fixed one.
+  process.env.CONSOLE_PORT = '0';
   return () => servers.stop();
 }

@@ -1,0 +1,65 @@
+// How people reach the coworkers of a process: the web console always, Slack when configured.
+// `coworkers up` runs them beside the runtime; `coworkers gateway` runs them on their own.
+import type { Logger } from 'pino';
+import { loadUsers, startConsoleServer, startSlackGateway, withOneTimePasswords, type SignInUser } from '../gateway/index.ts';
+import type { Bus } from '../messaging/index.ts';
+import type { Store } from '../persistence/index.ts';
+import { slackConfig, type Config } from './config.ts';
+
+export interface GatewaysOptions {
+  config: Config;
+  bus: Bus;
+  store: Store;
+  /** The folder of the definitions, where `users.yaml` is. */
+  dir: string;
+  logger: Logger;
+  /**
+   * On your own machine (`coworkers up`), people without a password hash get a one-time password
+   * printed in the terminal; a shared gateway only lets in people with a hash.
+   */
+  oneTimePasswords: boolean;
+}
+
+export interface Gateways {
+  /** What to tell the person at the terminal: where the console is, how to sign in, where Slack listens. */
+  lines: string[];
+  close(): Promise<void>;
+}
+
+export async function startGateways(options: GatewaysOptions): Promise<Gateways> {
+  const { config, bus, store, logger } = options;
+  const users = await loadUsers(options.dir);
+  const signIn: SignInUser[] = options.oneTimePasswords ? withOneTimePasswords(users) : users;
+  const consoleServer = await startConsoleServer({
+    bus,
+    store,
+    users: signIn,
+    port: config.CONSOLE_PORT,
+    host: config.CONSOLE_HOST,
+    logger,
+    ...(config.COWORKERS_CONSOLE_SECRET ? { secret: config.COWORKERS_CONSOLE_SECRET } : {}),
+  });
+  const lines = [`Console: ${consoleServer.url}`, ...signInLines(signIn, options.dir)];
+  const slack = slackConfig(config);
+  const slackGateway = slack
+    ? await startSlackGateway({ ...slack, bus, store, logger }).catch(async (error: unknown) => {
+        await consoleServer.close();
+        throw error;
+      })
+    : null;
+  if (slack && slackGateway) lines.push(`Slack: ${slackGateway.port === null ? 'Socket Mode' : `http://localhost:${slackGateway.port}/slack/events`}`);
+  return {
+    lines,
+    async close() {
+      await slackGateway?.close();
+      await consoleServer.close();
+    },
+  };
+}
+
+function signInLines(users: SignInUser[], dir: string): string[] {
+  if (users.length === 0) return [`  Nobody can sign in yet: list people in ${dir}/users.yaml (see examples/users.yaml).`];
+  const oneTime = users.filter((user) => user.password);
+  if (oneTime.length === 0) return [];
+  return ['  Sign in with a one-time password (new at every start; give people a passwordHash in users.yaml to keep one):', ...oneTime.map((user) => `    ${user.login.padEnd(12)} ${user.password}   (${user.name}, ${user.slack})`)];
+}

@@ -1,0 +1,46 @@
+// The crew at a glance (GET /api/crew, by team) and one coworker's page (GET /api/coworkers/:id):
+// its card, active states, jobs with next runs, queued tasks and recent transitions and messages.
+import { CoworkersError } from '../../protocol/index.ts';
+import { backlogOf, coworkerCard, jobViews, type CoworkerCard } from './coworker-cards.ts';
+import type { Route } from './route.ts';
+import { activeStatesOf } from '../statechart/index.ts';
+
+export const crewRoutes: Route[] = [
+  {
+    method: 'GET',
+    path: /^\/api\/crew$/,
+    async handle(deps) {
+      const now = deps.now();
+      const teams = new Map<string, CoworkerCard[]>();
+      for (const record of await deps.store.loadCoworkers()) {
+        const card = coworkerCard(record, now);
+        teams.set(card.team, [...(teams.get(card.team) ?? []), card]);
+      }
+      const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+      return {
+        status: 200,
+        body: { teams: [...teams].map(([id, coworkers]) => ({ id, coworkers: coworkers.sort(byId) })).sort(byId) },
+      };
+    },
+  },
+  {
+    method: 'GET',
+    path: /^\/api\/coworkers\/([^/]+)$/,
+    async handle(deps, { params: [id] }) {
+      const record = await deps.store.getCoworker(id!);
+      if (!record) throw new CoworkersError('COWORKER_NOT_FOUND', `There is no coworker "${id}".`, { hint: 'GET /api/crew lists them.' });
+      const now = deps.now();
+      return {
+        status: 200,
+        body: {
+          coworker: coworkerCard(record, now),
+          activeStates: activeStatesOf(record.status),
+          jobs: jobViews(record.definition, now),
+          backlog: backlogOf(record.snapshot),
+          transitions: deps.feed.transitions(record.id),
+          messages: deps.feed.messages(record.id),
+        },
+      };
+    },
+  },
+];
