@@ -1,5 +1,6 @@
 // The `coworkers` command. Entry point: the only place that reads the environment, builds the
 // root logger and the chat model, and turns errors into messages and exit codes.
+import { existsSync } from 'node:fs';
 import { text } from 'node:stream/consumers';
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
@@ -22,7 +23,7 @@ import {
   type DecisionRequest,
 } from '../gateway/index.ts';
 import { createNatsBus } from '../messaging/index.ts';
-import { createMongoStore, type CoworkerSummary } from '../persistence/index.ts';
+import { createMongoStore, createSqliteStore, type CoworkerSummary, type Store } from '../persistence/index.ts';
 import { CoworkersError, durationMs, durationSchema, isCoworkersError, type AuditQuery } from '../protocol/index.ts';
 import { distributedUrls, readConfig, slackConfig, type Config } from './config.ts';
 import { connectMongo, connectNats } from './connections.ts';
@@ -31,6 +32,7 @@ import { serveOneConnector, toolListing } from './connector-commands.ts';
 import { formatTools } from './tool-listing.ts';
 import { createLogger } from './logger.ts';
 import { startGateways } from './gateways.ts';
+import { vizCommand, type VizFormat } from './viz-command.ts';
 import { buildToolbox } from './toolbox.ts';
 import { printEvents } from './event-printer.ts';
 import { formatApprovals, formatAudit, formatCoworkerTable } from './format.ts';
@@ -135,6 +137,20 @@ async function withDistributed<T>(config: Config, logger: Logger, work: (deps: P
   }
 }
 
+/** The embedded store of a `coworkers up` folder, read beside the running process (SQLite's WAL allows it). */
+async function withEmbeddedStore<T>(dataDir: string, work: (store: Store) => Promise<T>): Promise<T> {
+  const { database } = embeddedPaths(dataDir);
+  if (!existsSync(database)) {
+    throw new CoworkersError('RUNTIME_NOT_RUNNING', `There is no coworkers data in ${dataDir}.`, { hint: 'Run "npm start" (or "coworkers up") in this folder first, or pass --data.' });
+  }
+  const store = createSqliteStore({ path: database });
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -149,6 +165,7 @@ async function main(argv: string[]): Promise<number> {
       job: { type: 'string' },
       since: { type: 'string' },
       'external-connectors': { type: 'boolean', default: false },
+      format: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -284,6 +301,16 @@ async function main(argv: string[]): Promise<number> {
       });
       console.log(`coworkers connector ${name}: serving ${served.tools.join(', ')}. Ctrl-C stops.`);
       await runUntilSignal([connections, served], logger);
+      return 0;
+    }
+    case 'viz': {
+      const coworkerId = args[0];
+      if (!coworkerId) throw new CoworkersError('COMMAND_INVALID', 'viz needs a coworker.', { hint: 'e.g. coworkers viz ava --format mermaid > ava.mmd' });
+      const format = (values.format ?? 'svg') as VizFormat;
+      const drawn = distributed
+        ? await withDistributed(config, logger, (deps) => vizCommand({ coworkerId, format, store: deps.store }))
+        : await withEmbeddedStore(resolve(values.data), (store) => vizCommand({ coworkerId, format, store }));
+      process.stdout.write(drawn.endsWith('\n') ? drawn : `${drawn}\n`);
       return 0;
     }
     case 'hash-password': {

@@ -15,5 +15,7 @@ export {
   type StatechartGraph,
   type StatechartJson,
   type StatechartLayout,
+  type StatechartState,
+  type StatechartTransition,
 } from './statechart/index.ts';
 export { hashPassword, loadUsers, startConsoleServer, USERS_FILE, verifyPassword, withOneTimePasswords, type ConsoleServer, type ConsoleServerOptions, type SignInUser, type User } from './console/index.ts';
