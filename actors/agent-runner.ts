@@ -43,9 +43,14 @@ function resultText(execution: Awaited<ReturnType<typeof executeCall>>): string 
   return text.length > MAX_RESULT_CHARS ? `${text.slice(0, MAX_RESULT_CHARS)}… (cut at ${MAX_RESULT_CHARS} characters)` : text;
 }
 
+/** One line for people (an approver's inbox, the audit trail): the call's fields, each cut short. */
 function describeCall(tool: string, args: Record<string, unknown>): string {
-  const shown = JSON.stringify(args);
-  return `${tool} ${shown.length > 160 ? `${shown.slice(0, 160)}…` : shown}`;
+  const short = (text: string, length: number) => (text.length > length ? `${text.slice(0, length)}…` : text);
+  const fields = Object.entries(args).map(([name, value]) => {
+    const shown = typeof value === 'string' ? value : Array.isArray(value) && value.every((item) => typeof item === 'string') ? value.join(', ') : JSON.stringify(value);
+    return `${name}: ${short(shown.replace(/\s+/g, ' '), 60)}`;
+  });
+  return short(`${tool} (${fields.join('; ')})`, 200);
 }
 
 function textOf(message: AIMessage): string {

@@ -18,7 +18,7 @@ describe('static files', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(await response.text()).toBe(readFileSync(new URL('index.html', CONSOLE_DIR), 'utf8'));
-    expect(response.headers.get('content-security-policy')).toBe("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'");
+    expect(response.headers.get('content-security-policy')).toMatch(/^default-src 'self'; script-src 'self' 'sha256-[A-Za-z0-9+/]+=*'; img-src 'self' data:; style-src 'self' 'unsafe-inline'$/);
     expect(response.headers.get('x-frame-options')).toBe('DENY');
   });
 

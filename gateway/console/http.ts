@@ -1,14 +1,27 @@
 // HTTP plumbing of the console: JSON replies in the API's error shape, the security headers
 // every response carries, and request bodies read with a size limit.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import { isCoworkersError } from '../../protocol/index.ts';
 
 const MAX_BODY_BYTES = 64 * 1024;
 
+/**
+ * The one inline script the page has is its import map (browsers take no import map from a
+ * file); the policy allows exactly that text by its hash, read from the page at start.
+ */
+function importMapHash(): string {
+  const page = readFileSync(new URL('../../console/index.html', import.meta.url), 'utf8');
+  const importMap = /<script type="importmap">([\s\S]*?)<\/script>/.exec(page)?.[1];
+  if (importMap === undefined) throw new Error('console/index.html has no <script type="importmap">; the page cannot load @xstate/store without it.');
+  return `'sha256-${createHash('sha256').update(importMap).digest('base64')}'`;
+}
+
 export const SECURITY_HEADERS: Record<string, string> = {
-  // Inline styles only: the statechart SVG carries them. No inline scripts, nothing from elsewhere.
-  'content-security-policy': "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'",
+  // Inline styles only for the statechart SVG; no inline script but the import map; nothing from elsewhere.
+  'content-security-policy': `default-src 'self'; script-src 'self' ${importMapHash()}; img-src 'self' data:; style-src 'self' 'unsafe-inline'`,
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'x-frame-options': 'DENY',

@@ -19,7 +19,11 @@ export const crewRoutes: Route[] = [
       const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
       return {
         status: 200,
-        body: { teams: [...teams].map(([id, coworkers]) => ({ id, coworkers: coworkers.sort(byId) })).sort(byId) },
+        body: {
+          teams: [...teams].map(([id, coworkers]) => ({ id, coworkers: coworkers.sort(byId) })).sort(byId),
+          // Names for the Slack ids the cards mention (approvers, managers) that people signed in as.
+          people: Object.fromEntries([...deps.users.values()].map(({ user }) => [user.slack, user.name])),
+        },
       };
     },
   },

@@ -1,0 +1,167 @@
+// The console in a real headless Chromium against an embedded runtime running the examples with
+// their real connectors: sign in, see the crew, watch Sam's statechart, approve his drafted email
+// and see the state move on without a reload. Screenshots go to .test-output/screenshots/.
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { createAgentRunner, ScriptedChatModel } from '../actors/index.ts';
+import { startEmbedded, type Runtime } from '../cli/runtime.ts';
+import { buildToolbox } from '../cli/toolbox.ts';
+import { createToolClient } from '../connectors/index.ts';
+import { examplePlaybooks } from '../examples/playbooks.ts';
+import { startConsoleServer, type ConsoleServer } from '../gateway/index.ts';
+import { launchChromium } from '../scripts/chromium.ts';
+import { writeExampleData } from '../scripts/example-data.ts';
+import { waitFor } from './helpers.ts';
+
+const logger = pino({ level: 'silent' });
+const SCREENSHOTS = join(process.cwd(), '.test-output', 'screenshots');
+const DANIEL = { login: 'daniel', name: 'Daniel Okafor', slack: 'U04DANIEL2', password: 'daniel-test-password' };
+const MARIA = { login: 'maria', name: 'Maria Lopez', slack: 'U04MARIA01', password: 'maria-test-password' };
+
+let runtime: Runtime;
+let consoleServer: ConsoleServer;
+let browser: Browser;
+let dataDir: string;
+
+/** The examples, on duty around the clock, email to an outbox in the data folder. */
+function examplesFolder(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'coworkers-console-'));
+  for (const file of readdirSync('examples').filter((name) => name.endsWith('.yaml'))) {
+    const text = readFileSync(join('examples', file), 'utf8');
+    if (file === 'connectors.yaml' || file === 'users.yaml') {
+      writeFileSync(join(dir, file), text);
+      continue;
+    }
+    const definition = parse(text);
+    definition.workingHours = { days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], start: '00:00', end: '00:00' };
+    writeFileSync(join(dir, file), stringify(definition));
+  }
+  writeExampleData(dir);
+  return dir;
+}
+
+beforeAll(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const dir = examplesFolder();
+  dataDir = join(dir, 'data');
+  runtime = await startEmbedded({
+    dir,
+    dataDir,
+    toolbox: (documents) => buildToolbox({ dir, dataDir, documents, env: {}, logger, serve: true, slackServedElsewhere: false }),
+    createRunner: (bus, tools) => createAgentRunner({ model: new ScriptedChatModel({ playbooks: examplePlaybooks }), tools, callTool: createToolClient({ bus }).call }),
+    logger,
+  });
+  consoleServer = await startConsoleServer({ bus: runtime.bus, store: runtime.store, users: [DANIEL, MARIA], port: 0, logger });
+  browser = await launchChromium();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await consoleServer?.close();
+  await runtime?.close();
+});
+
+async function newPage(): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(consoleServer.url);
+  return page;
+}
+
+async function signIn(page: Page, user: { login: string; password: string }): Promise<void> {
+  await page.getByTestId('login').fill(user.login);
+  await page.getByTestId('password').fill(user.password);
+  await page.getByTestId('sign-in-form').locator('button[type=submit]').click();
+}
+
+const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+
+describe('the console in a browser', () => {
+  it('refuses a wrong password, and an API call without a session', async () => {
+    const page = await newPage();
+    await signIn(page, { login: 'daniel', password: 'not-his-password' });
+    await expect.poll(() => page.getByTestId('sign-in-error').textContent()).toMatch(/\S/);
+    await shot(page, 'sign-in-refused');
+    expect(await page.getByTestId('crew').count()).toBe(0);
+    const answer = await page.evaluate(async () => {
+      const response = await fetch('/api/crew');
+      return { status: response.status, body: await response.text() };
+    });
+    expect(answer.status).toBe(401);
+    expect(answer.body).not.toContain('ava');
+    await page.close();
+  });
+
+  it('shows the crew with every coworker and its state', async () => {
+    const page = await newPage();
+    await signIn(page, DANIEL);
+    await page.getByTestId('crew').waitFor();
+    const rows = page.getByTestId('coworker-row');
+    await expect.poll(() => rows.count()).toBe(3);
+    expect((await rows.evaluateAll((elements) => elements.map((element) => element.getAttribute('data-coworker-id')))).sort()).toEqual(['ava', 'otto', 'sam']);
+    // The CRM's stale check started Sam's follow-up when the runtime started; he waits for an approval.
+    await expect.poll(() => page.locator('[data-testid=coworker-row][data-coworker-id=sam] [data-testid=state-pill]').getAttribute('data-status'), { timeout: 15_000 }).toBe('awaitingApproval');
+    await shot(page, 'crew');
+    await page.getByTestId('crew-filter').fill('sales');
+    await expect.poll(() => rows.evaluateAll((elements) => elements.filter((element) => !(element as HTMLElement).hidden && (element as HTMLElement).offsetParent !== null).length)).toBe(2);
+    await page.close();
+  });
+
+  it("highlights Sam's current state in his statechart, and moves it live when Daniel approves the email", async () => {
+    const page = await newPage();
+    await signIn(page, DANIEL);
+    await page.getByTestId('crew').waitFor();
+    await page.goto(`${consoleServer.url}#/coworkers/sam`);
+    const statechart = page.getByTestId('statechart');
+    const active = () => statechart.locator('g.state.active').evaluateAll((groups) => groups.map((group) => group.getAttribute('data-state-id')).sort());
+    await expect.poll(active, { timeout: 15_000 }).toEqual(['coworker.shift.onDuty', 'coworker.status.awaitingApproval']);
+    await shot(page, 'coworker-sam');
+
+    await page.getByRole('link', { name: /approvals/i }).first().click();
+    const approval = page.getByTestId('approval').filter({ hasText: 'email.send' }).first();
+    await approval.waitFor();
+    await expect.poll(() => approval.textContent()).toMatch(/@(umbrella|initech)\.example/);
+    await shot(page, 'approvals');
+    await approval.getByTestId('approve').click();
+    await approval.getByTestId('approve-confirm').click();
+    const outbox = join(dataDir, 'outbox');
+    await waitFor(async () => readdirSync(outbox, { withFileTypes: true }).length > 0 || undefined, 'the sent mail in the outbox');
+
+    // Back on Sam's page, without reloading: he sent it, went back to work, and now asks to update the deal.
+    await page.evaluate(() => (location.hash = '#/coworkers/sam'));
+    await expect.poll(() => page.getByTestId('timeline').locator('li').count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
+    await expect.poll(() => page.getByTestId('timeline').textContent()).toMatch(/working/i);
+    await expect.poll(active, { timeout: 15_000 }).toEqual(['coworker.shift.onDuty', 'coworker.status.awaitingApproval']);
+    await shot(page, 'coworker-sam-after-approval');
+    await page.close();
+  });
+
+  it("lets only approvers decide: Maria sees Sam's approvals but cannot approve them", async () => {
+    const page = await newPage();
+    await signIn(page, MARIA);
+    await page.getByTestId('crew').waitFor();
+    await page.goto(`${consoleServer.url}#/approvals`);
+    const approval = page.getByTestId('approval').filter({ hasText: 'crm.updateDeal' }).first();
+    await approval.waitFor({ timeout: 15_000 });
+    expect(await approval.getByTestId('approve').count()).toBe(0);
+    expect(await approval.textContent()).toContain('Daniel Okafor');
+    await page.close();
+  });
+
+  it('shows the audit trail of a coworker', async () => {
+    const page = await newPage();
+    await signIn(page, DANIEL);
+    await page.getByTestId('crew').waitFor();
+    await page.goto(`${consoleServer.url}#/audit`);
+    const table = page.getByTestId('audit-table');
+    await table.waitFor();
+    await page.locator('select').first().selectOption('sam');
+    await expect.poll(() => table.textContent(), { timeout: 10_000 }).toContain('approval.decided');
+    await shot(page, 'audit');
+    await page.close();
+  });
+});
