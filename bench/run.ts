@@ -1,7 +1,7 @@
 // `npm run bench`: every figure below is measured in this one run, on this machine, against
 // the real servers at NATS_URL and MONGODB_URI (scripts/with-servers.ts starts them).
-// BENCH_ONLY=approvals skips the heap, restore and throughput figures (the slow part), for
-// working on the approval figures: node scripts/with-servers.ts node bench/run.ts
+// BENCH_ONLY=approvals or BENCH_ONLY=console runs only those figures (the others are the slow
+// part): BENCH_ONLY=console node scripts/with-servers.ts node bench/run.ts
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { MongoClient } from 'mongodb';
 import { createMemoryBus, createNatsBus } from '../messaging/index.ts';
 import { createMongoStore, createSqliteStore } from '../persistence/index.ts';
 import { distributedApprovalLoop, embeddedApprovalLoop } from './approval.bench.ts';
+import { consoleFigures } from './console.bench.ts';
 import { quietLogger } from './fixtures.ts';
 import { heapPerIdleCoworker } from './heap.bench.ts';
 import { langGraphCycleRate, mongoCheckpointer } from './langgraph.bench.ts';
@@ -22,11 +23,11 @@ const COWORKERS = Number(process.env.BENCH_COWORKERS ?? 10_000);
 const COMMANDS = Number(process.env.BENCH_COMMANDS ?? 5_000);
 const APPROVAL_CYCLES = Number(process.env.BENCH_APPROVAL_CYCLES ?? 300);
 const APPROVAL_WARMUP = 20;
-const approvalsOnly = process.env.BENCH_ONLY === 'approvals';
+const only = process.env.BENCH_ONLY;
 const natsUrl = process.env.NATS_URL;
 const mongoUri = process.env.MONGODB_URI;
 if (!natsUrl || !mongoUri) throw new Error('NATS_URL and MONGODB_URI must be set: run "npm run bench", which starts the servers');
-if (!approvalsOnly && !globalThis.gc) throw new Error('run with --expose-gc (npm run bench does)');
+if (!only && !globalThis.gc) throw new Error('run with --expose-gc (npm run bench does)');
 
 const line = (label: string, value: string, target: string) => console.log(`${label.padEnd(58)} ${value.padStart(14)}   ${target}`);
 const suffix = randomBytes(4).toString('hex');
@@ -34,9 +35,24 @@ const ms = (value: number) => `${value.toFixed(1)} ms`;
 console.log(`coworkers benchmarks: ${COWORKERS} coworkers, ${COMMANDS} commands, ${APPROVAL_CYCLES} approval cycles, Node ${process.version}\n`);
 
 const mongo = await new MongoClient(mongoUri).connect();
-if (!approvalsOnly) await hostFigures(natsUrl);
-await approvalFigures(natsUrl, mongoUri);
+if (!only) await hostFigures(natsUrl);
+if (!only || only === 'approvals') await approvalFigures(natsUrl, mongoUri);
+if (!only || only === 'console') await consoleFiguresSideBySide();
 await mongo.close();
+
+/** The console's crew view with the examples' size of crew and with a big one, in one run. */
+async function consoleFiguresSideBySide() {
+  console.log('\nconsole, in headless Chromium: crew view load (navigation to every row shown), filter keystroke to next frame');
+  const small = await consoleFigures(3);
+  const big = await consoleFigures(1_000);
+  for (const figures of [small, big]) {
+    const label = `${figures.coworkers} coworkers`;
+    line(`crew view load, ${label} (median of 5)`, ms(figures.crewLoadMs), figures.coworkers === 1_000 ? 'target: no freeze' : '');
+    line(`crew filter keystroke p50 / max, ${label}`, `${figures.filterP50Ms.toFixed(1)} / ${figures.filterMaxMs.toFixed(1)} ms`, figures.coworkers === 1_000 ? 'one frame is 16.7 ms' : '');
+    line(`GET /api/crew size, ${label}`, `${figures.crewJsonKB.toFixed(0)} KB`, '');
+  }
+  line('ratio, crew view load 1,000 / 3 coworkers', (big.crewLoadMs / small.crewLoadMs).toFixed(1), '');
+}
 
 /** The actor host: memory, restore time, command throughput. */
 async function hostFigures(natsUrl: string) {
