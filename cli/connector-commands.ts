@@ -4,9 +4,9 @@ import type { Logger } from 'pino';
 import { definitionsInvalidError, loadDefinitions } from '../definitions/index.ts';
 import type { Bus } from '../messaging/index.ts';
 import { createSqliteStore, type Store } from '../persistence/index.ts';
-import { CONNECTOR_FACTORIES, createConfiguredConnectors, createSecrets, grantsFromStore, readConnectorsConfig, serveConnector } from '../connectors/index.ts';
+import { grantsFromStore, serveConnector } from '../connectors/index.ts';
 import { listTools } from './tool-listing.ts';
-import { createConnectorSet } from './toolbox.ts';
+import { createConfigured, createConnectorSet } from './toolbox.ts';
 
 export interface OneConnectorOptions {
   name: string;
@@ -19,16 +19,7 @@ export interface OneConnectorOptions {
 
 export async function serveOneConnector(options: OneConnectorOptions): Promise<{ tools: string[]; close(): Promise<void> }> {
   const { bus, store, logger } = options;
-  const built = await createConfiguredConnectors({
-    config: readConnectorsConfig(options.dir),
-    factories: CONNECTOR_FACTORIES,
-    documents: store.documents,
-    secret: createSecrets({ env: process.env }),
-    baseDir: options.dir,
-    dataDir: options.dataDir,
-    logger,
-    only: options.name,
-  });
+  const built = await createConfigured({ dir: options.dir, dataDir: options.dataDir, documents: store.documents, env: process.env, logger, only: options.name });
   const grants = grantsFromStore(store);
   const served = await Promise.all(built.connectors.map((connector) => serveConnector({ bus, connector, documents: store.documents, grants, logger }))).catch(async (error: unknown) => {
     await built.close();

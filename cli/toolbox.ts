@@ -8,6 +8,7 @@ import {
   createSampleConnectors,
   createSecrets,
   readConnectorsConfig,
+  type ConfiguredConnectors,
   type Connector,
 } from '../connectors/index.ts';
 import type { Documents } from '../persistence/index.ts';
@@ -28,8 +29,9 @@ export interface ConnectorSet {
   close(): Promise<void>;
 }
 
-export async function createConnectorSet(options: ConnectorSetOptions): Promise<ConnectorSet> {
-  const configured = await createConfiguredConnectors({
+/** The connectors of `connectors.yaml` (or only the one named), built against the given store. */
+export function createConfigured(options: ConnectorSetOptions & { only?: string }): Promise<ConfiguredConnectors> {
+  return createConfiguredConnectors({
     config: readConnectorsConfig(options.dir),
     factories: CONNECTOR_FACTORIES,
     documents: options.documents,
@@ -37,7 +39,12 @@ export async function createConnectorSet(options: ConnectorSetOptions): Promise<
     baseDir: options.dir,
     dataDir: options.dataDir,
     logger: options.logger,
+    ...(options.only ? { only: options.only } : {}),
   });
+}
+
+export async function createConnectorSet(options: ConnectorSetOptions): Promise<ConnectorSet> {
+  const configured = await createConfigured(options);
   const taken = new Set(configured.connectors.map((connector) => connector.name));
   const samples = createSampleConnectors().filter((sample) => !taken.has(sample.name));
   return { configured: configured.connectors, samples, close: configured.close };

@@ -1,16 +1,23 @@
 // The keys a connector has executed, kept in the store, so a call repeated after a connector
 // restart (or sent to another instance) returns its first result instead of acting again.
-// A key is claimed before the tool runs and completed after; a failed run releases it. A claim
-// nobody completes (the connector died mid-call) is reported, never guessed at: the side effect
-// may or may not have happened, and only a person can tell.
+// A key is claimed before the tool runs and its result recorded after; a failed run releases
+// the claim. A claim with no result (the connector died mid-call) is reported, never guessed at:
+// the side effect may or may not have happened, and only a person can tell. Both records are
+// insert-only: on FerretDB an insert is an index lookup, while an update scans the collection.
 import { CoworkersError, type ToolResult } from '../protocol/index.ts';
 import type { Documents } from '../persistence/index.ts';
 
-const COLLECTION = 'tool-runs';
+const CLAIMS = 'tool-runs';
+const RESULTS = 'tool-results';
 
-type ExecutedKey =
-  | { status: 'running'; fingerprint: string; at: number }
-  | { status: 'done'; fingerprint: string; at: number; result: unknown };
+interface Claim {
+  fingerprint: string;
+  at: number;
+}
+
+interface Result extends Claim {
+  result: unknown;
+}
 
 export interface ExecutedKeys {
   once(connector: string, key: string, fingerprint: string, run: () => Promise<ToolResult>): Promise<ToolResult>;
@@ -20,20 +27,27 @@ export function createExecutedKeys(documents: Documents, now: () => number = Dat
   /** Claims made by this process and still running: their repeats wait for them. */
   const mine = new Map<string, Promise<ToolResult>>();
 
+  function assertSameCall(record: Claim, key: string, fingerprint: string): void {
+    if (record.fingerprint === fingerprint) return;
+    throw new CoworkersError('TOOL_FAILED', `The idempotency key "${key}" was already used for a different call; nothing was executed.`, {
+      hint: 'Use a new key for a new call; repeat a call with exactly the same tool and arguments to get its first result.',
+    });
+  }
+
   async function earlier(id: string, key: string, fingerprint: string): Promise<ToolResult | 'free'> {
-    const record = await documents.get<ExecutedKey>(COLLECTION, id);
-    if (!record) return 'free';
-    if (record.fingerprint !== fingerprint) {
-      throw new CoworkersError('TOOL_FAILED', `The idempotency key "${key}" was already used for a different call; nothing was executed.`, {
-        hint: 'Use a new key for a new call; repeat a call with exactly the same tool and arguments to get its first result.',
-      });
+    const done = await documents.get<Result>(RESULTS, id);
+    if (done) {
+      assertSameCall(done, key, fingerprint);
+      return { result: done.result, replayed: true };
     }
-    if (record.status === 'done') return { result: record.result, replayed: true };
+    const claim = await documents.get<Claim>(CLAIMS, id);
+    if (!claim) return 'free';
+    assertSameCall(claim, key, fingerprint);
     const running = mine.get(id);
     if (running) return { ...(await running), replayed: true };
-    throw new CoworkersError('TOOL_FAILED', `The call with idempotency key "${key}" was started at ${new Date(record.at).toISOString()} and never finished; it may or may not have taken effect, so it was not run again.`, {
+    throw new CoworkersError('TOOL_FAILED', `The call with idempotency key "${key}" was started at ${new Date(claim.at).toISOString()} and never finished; it may or may not have taken effect, so it was not run again.`, {
       retryable: true,
-      hint: `Check in the service whether it took effect. To run it again, delete the document "${id}" from the "${COLLECTION}" collection.`,
+      hint: `Check in the service whether it took effect. To run it again, delete the document "${id}" from the "${CLAIMS}" collection.`,
     });
   }
 
@@ -42,7 +56,7 @@ export function createExecutedKeys(documents: Documents, now: () => number = Dat
       const id = `${connector}:${key}`;
       const found = await earlier(id, key, fingerprint);
       if (found !== 'free') return found;
-      if (!(await documents.insert(COLLECTION, id, { status: 'running', fingerprint, at: now() } satisfies ExecutedKey))) {
+      if (!(await documents.insert(CLAIMS, id, { fingerprint, at: now() } satisfies Claim))) {
         // Another instance claimed it between our read and our insert.
         const raced = await earlier(id, key, fingerprint);
         if (raced !== 'free') return raced;
@@ -53,11 +67,11 @@ export function createExecutedKeys(documents: Documents, now: () => number = Dat
           outcome = await run();
         } catch (error) {
           // It did not take effect: a retry may run it.
-          await documents.delete(COLLECTION, id);
+          await documents.delete(CLAIMS, id);
           throw error;
         }
         // If this write fails the claim stays, and a repeat is reported rather than run twice.
-        await documents.put(COLLECTION, id, { status: 'done', fingerprint, at: now(), result: outcome.result } satisfies ExecutedKey);
+        await documents.insert(RESULTS, id, { fingerprint, at: now(), result: outcome.result } satisfies Result);
         return outcome;
       })();
       mine.set(id, running);

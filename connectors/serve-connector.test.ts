@@ -127,7 +127,7 @@ describe.each([
 
   it('reports a key whose run never finished instead of running it again', async () => {
     const fingerprint = sha256(canonicalJson({ coworker: 'otto', tool: 'echo.say', args: { text: 'hi' } }));
-    await documents.insert('tool-runs', 'echo:k-crashed', { status: 'running', fingerprint, at: 0 });
+    await documents.insert('tool-runs', 'echo:k-crashed', { fingerprint, at: 0 });
     await expect(client.call(call({ idempotencyKey: 'k-crashed' }))).rejects.toMatchObject({ code: 'TOOL_FAILED', retryable: true, message: expect.stringContaining('never finished') });
     await expect(client.call(call({ idempotencyKey: 'k-crashed', args: { text: 'other' } }))).rejects.toMatchObject({ code: 'TOOL_FAILED', message: expect.stringContaining('different call') });
   });

@@ -1,58 +1,27 @@
 // The three example coworkers do their jobs end to end with the real connectors of
 // examples/connectors.yaml (the built-in CRM, email, the ICS calendar, the ads CSV exports) and
 // the scripted model, in an embedded runtime like `npm start`'s; email goes to a real SMTP server.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
-import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAgentRunner, ScriptedChatModel } from '../actors/index.ts';
-import { startEmbedded, type Runtime } from '../cli/runtime.ts';
+import type { Runtime } from '../cli/runtime.ts';
 import { toolListing } from '../cli/connector-commands.ts';
-import { buildToolbox } from '../cli/toolbox.ts';
-import { createToolClient } from '../connectors/index.ts';
 import { startTestSmtpServer, type TestSmtpServer } from '../connectors/email/email-test-kit.ts';
 import { decideApproval, listApprovals, readAudit, type PendingApproval } from '../gateway/index.ts';
 import { PROTOCOL_VERSION, subjects } from '../protocol/index.ts';
-import { writeExampleData } from '../scripts/example-data.ts';
+import { examplesFolder, startExampleRuntime } from '../tests/example-runtime.ts';
 import { waitFor } from '../tests/helpers.ts';
-import { examplePlaybooks } from './playbooks.ts';
 
 const logger = pino({ level: 'silent' });
-const examples = fileURLToPath(new URL('.', import.meta.url));
 
 let runtime: Runtime;
 let smtp: TestSmtpServer;
 let dir: string;
 
-/** The examples as shipped, on duty around the clock, with email sent to the test's SMTP server instead of the outbox. */
-function examplesFolder(smtpPort: number): string {
-  const dir = mkdtempSync(join(tmpdir(), 'coworkers-examples-'));
-  for (const id of ['ava', 'sam', 'otto']) {
-    const definition = parse(readFileSync(join(examples, `${id}.yaml`), 'utf8'));
-    definition.workingHours = { days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], start: '00:00', end: '00:00' };
-    writeFileSync(join(dir, `${id}.yaml`), stringify(definition));
-  }
-  const connectors = parse(readFileSync(join(examples, 'connectors.yaml'), 'utf8'));
-  connectors.email = { from: connectors.email.from, smtp: { host: '127.0.0.1', port: smtpPort, secure: false } };
-  writeFileSync(join(dir, 'connectors.yaml'), stringify(connectors));
-  writeExampleData(dir);
-  return dir;
-}
-
 beforeAll(async () => {
   smtp = await startTestSmtpServer();
-  dir = examplesFolder(smtp.port);
-  const dataDir = join(dir, 'data');
-  runtime = await startEmbedded({
-    dir,
-    dataDir,
-    toolbox: (documents) => buildToolbox({ dir, dataDir, documents, env: {}, logger, serve: true, slackServedElsewhere: false }),
-    createRunner: (bus, tools) => createAgentRunner({ model: new ScriptedChatModel({ playbooks: examplePlaybooks }), tools, callTool: createToolClient({ bus }).call }),
-    logger,
-  });
+  dir = examplesFolder({ email: { from: 'Coworkers demo <coworkers@example.com>', smtp: { host: '127.0.0.1', port: smtp.port, secure: false } } });
+  runtime = await startExampleRuntime(dir);
 });
 
 afterAll(async () => {

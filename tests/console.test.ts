@@ -1,21 +1,15 @@
 // The console in a real headless Chromium against an embedded runtime running the examples with
 // their real connectors: sign in, see the crew, watch Sam's statechart, approve his drafted email
 // and see the state move on without a reload. Screenshots go to .test-output/screenshots/.
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
-import { createAgentRunner, ScriptedChatModel } from '../actors/index.ts';
-import { startEmbedded, type Runtime } from '../cli/runtime.ts';
-import { buildToolbox } from '../cli/toolbox.ts';
-import { createToolClient } from '../connectors/index.ts';
-import { examplePlaybooks } from '../examples/playbooks.ts';
+import type { Runtime } from '../cli/runtime.ts';
 import { startConsoleServer, type ConsoleServer } from '../gateway/index.ts';
 import { launchChromium } from '../scripts/chromium.ts';
-import { writeExampleData } from '../scripts/example-data.ts';
+import { examplesFolder, startExampleRuntime } from './example-runtime.ts';
 import { waitFor } from './helpers.ts';
 
 const logger = pino({ level: 'silent' });
@@ -28,34 +22,11 @@ let consoleServer: ConsoleServer;
 let browser: Browser;
 let dataDir: string;
 
-/** The examples, on duty around the clock, email to an outbox in the data folder. */
-function examplesFolder(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'coworkers-console-'));
-  for (const file of readdirSync('examples').filter((name) => name.endsWith('.yaml'))) {
-    const text = readFileSync(join('examples', file), 'utf8');
-    if (file === 'connectors.yaml' || file === 'users.yaml') {
-      writeFileSync(join(dir, file), text);
-      continue;
-    }
-    const definition = parse(text);
-    definition.workingHours = { days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], start: '00:00', end: '00:00' };
-    writeFileSync(join(dir, file), stringify(definition));
-  }
-  writeExampleData(dir);
-  return dir;
-}
-
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const dir = examplesFolder();
   dataDir = join(dir, 'data');
-  runtime = await startEmbedded({
-    dir,
-    dataDir,
-    toolbox: (documents) => buildToolbox({ dir, dataDir, documents, env: {}, logger, serve: true, slackServedElsewhere: false }),
-    createRunner: (bus, tools) => createAgentRunner({ model: new ScriptedChatModel({ playbooks: examplePlaybooks }), tools, callTool: createToolClient({ bus }).call }),
-    logger,
-  });
+  runtime = await startExampleRuntime(dir);
   consoleServer = await startConsoleServer({ bus: runtime.bus, store: runtime.store, users: [DANIEL, MARIA], port: 0, logger });
   browser = await launchChromium();
 }, 60_000);

@@ -1,0 +1,42 @@
+// The examples as a test runs them: a copy of examples/ with every coworker on duty around the
+// clock (so nothing depends on the hour), their data files written, and an embedded runtime
+// with the real connectors of examples/connectors.yaml and the scripted model.
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { parse, stringify } from 'yaml';
+import { createAgentRunner, ScriptedChatModel } from '../actors/index.ts';
+import { startEmbedded, type Runtime } from '../cli/runtime.ts';
+import { buildToolbox } from '../cli/toolbox.ts';
+import { createToolClient } from '../connectors/index.ts';
+import { examplePlaybooks } from '../examples/playbooks.ts';
+import { writeExampleData } from '../scripts/example-data.ts';
+
+const logger = pino({ level: 'silent' });
+const NOT_COWORKERS = new Set(['connectors.yaml', 'users.yaml']);
+
+/** `connectors` may change sections of the examples' connectors.yaml (e.g. email to a test SMTP server). */
+export function examplesFolder(connectors: Record<string, unknown> = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), 'coworkers-examples-'));
+  for (const file of readdirSync('examples').filter((name) => name.endsWith('.yaml'))) {
+    const content = parse(readFileSync(join('examples', file), 'utf8'));
+    if (!NOT_COWORKERS.has(file)) content.workingHours = { days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], start: '00:00', end: '00:00' };
+    if (file === 'connectors.yaml') Object.assign(content, connectors);
+    writeFileSync(join(dir, file), stringify(content));
+  }
+  writeExampleData(dir);
+  return dir;
+}
+
+/** The runtime of `npm start` on such a folder; data (the SQLite file, the outbox) in `<dir>/data`. */
+export function startExampleRuntime(dir: string): Promise<Runtime> {
+  const dataDir = join(dir, 'data');
+  return startEmbedded({
+    dir,
+    dataDir,
+    toolbox: (documents) => buildToolbox({ dir, dataDir, documents, env: {}, logger, serve: true, slackServedElsewhere: false }),
+    createRunner: (bus, tools) => createAgentRunner({ model: new ScriptedChatModel({ playbooks: examplePlaybooks }), tools, callTool: createToolClient({ bus }).call }),
+    logger,
+  });
+}
