@@ -3,7 +3,8 @@
 // A key is claimed before the tool runs and its result recorded after; a failed run releases
 // the claim. A claim with no result (the connector died mid-call) is reported, never guessed at:
 // the side effect may or may not have happened, and only a person can tell. Both records are
-// insert-only: on FerretDB an insert is an index lookup, while an update scans the collection.
+// insert-only and a new key is claimed without reading first: on FerretDB 1.x an insert checks a
+// unique index, while a find by _id or an update scans the collection.
 import { CoworkersError, type ToolResult } from '../protocol/index.ts';
 import type { Documents } from '../persistence/index.ts';
 
@@ -54,12 +55,15 @@ export function createExecutedKeys(documents: Documents, now: () => number = Dat
   return {
     async once(connector, key, fingerprint, run) {
       const id = `${connector}:${key}`;
-      const found = await earlier(id, key, fingerprint);
-      if (found !== 'free') return found;
-      if (!(await documents.insert(CLAIMS, id, { fingerprint, at: now() } satisfies Claim))) {
-        // Another instance claimed it between our read and our insert.
-        const raced = await earlier(id, key, fingerprint);
-        if (raced !== 'free') return raced;
+      const claim = () => documents.insert(CLAIMS, id, { fingerprint, at: now() } satisfies Claim);
+      if (!(await claim())) {
+        // Claimed before: by an earlier run of this key, or by another instance right now.
+        const found = await earlier(id, key, fingerprint);
+        if (found !== 'free') return found;
+        // That run failed and released its claim between our insert and our read.
+        if (!(await claim())) {
+          throw new CoworkersError('TOOL_FAILED', `Another instance is running the call with idempotency key "${key}".`, { retryable: true, hint: 'Retry with the same key to get its result.' });
+        }
       }
       const running = (async () => {
         let outcome: ToolResult;

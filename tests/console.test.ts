@@ -123,6 +123,19 @@ describe('the console in a browser', () => {
     await page.close();
   });
 
+  it("gives Otto a task from the chat panel and shows his reply, live", async () => {
+    const page = await newPage();
+    await signIn(page, DANIEL);
+    await page.getByTestId('crew').waitFor();
+    await page.goto(`${consoleServer.url}#/coworkers/otto`);
+    await page.getByTestId('chat-input').fill('Which customer calls do I have this week?');
+    await page.getByTestId('chat-send').click();
+    const messages = page.getByTestId('chat-messages');
+    await expect.poll(() => messages.textContent(), { timeout: 15_000 }).toContain('Otto received: "Which customer calls do I have this week?"');
+    await shot(page, 'chat-otto');
+    await page.close();
+  });
+
   it('shows the audit trail of a coworker', async () => {
     const page = await newPage();
     await signIn(page, DANIEL);
