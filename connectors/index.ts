@@ -12,3 +12,4 @@ export { SLACK_POST_DESCRIPTION, slackPostInput } from './slack-post.ts';
 export { CONNECTOR_FACTORIES, type FactoryLoaders } from './factories.ts';
 export { CONNECTORS_FILE, createConfiguredConnectors, createSecrets, readConnectorsConfig, type ConfiguredConnectors, type ConnectorsConfig } from './connectors-config.ts';
 export type { ConnectorDeps, ConnectorFactory } from './connector-deps.ts';
+export { CONNECTORS_JSON_SCHEMA_FILE, connectorsJsonSchemaText } from './connectors-json-schema.ts';
