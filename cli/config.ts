@@ -16,6 +16,8 @@ const configSchema = z.object({
   SLACK_PORT: z.coerce.number().int().min(0).max(65_535).default(3001),
   CONSOLE_PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   CONSOLE_HOST: z.string().min(1).default('127.0.0.1'),
+  // A single gateway (docker compose, a demo) may hand out one-time passwords like `up` does.
+  COWORKERS_ONE_TIME_PASSWORDS: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
   COWORKERS_CONSOLE_SECRET: z.string().min(32, { message: "COWORKERS_CONSOLE_SECRET signs the console's session cookies: use 32 or more random characters (openssl rand -hex 32)" }).optional(),
   SLACK_API_URL: z.string().url({ message: 'SLACK_API_URL must be a URL such as https://slack.com/api/' }).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

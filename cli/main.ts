@@ -197,11 +197,11 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'gateway': {
       const connections = await connectDistributed(config, logger);
-      const gateways = await startGateways({ config, ...connections, dir: resolve(values.dir), logger, oneTimePasswords: false }).catch(async (error: unknown) => {
+      const gateways = await startGateways({ config, ...connections, dir: resolve(values.dir), logger, oneTimePasswords: config.COWORKERS_ONE_TIME_PASSWORDS }).catch(async (error: unknown) => {
         await connections.close();
         throw error;
       });
-      console.log(`coworkers gateway: ${gateways.lines.join('; ')}. Ctrl-C stops.`);
+      console.log(`coworkers gateway\n${gateways.lines.join('\n')}\nCtrl-C stops.`);
       await runUntilSignal([connections, gateways], logger);
       return 0;
     }
