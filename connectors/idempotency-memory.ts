@@ -1,6 +1,6 @@
-// Which idempotency keys a connector has run, and with what result, so a retried or redelivered
-// call runs once. In memory and bounded for now: a restarted connector forgets its keys, and a
-// key older than the newest `limit` ones runs again. A later issue persists this in the store.
+// Which idempotency keys a connector has run in this process, and with what result, so repeats
+// that arrive together share one run. Bounded and in memory: what must hold across restarts and
+// instances is the store's record of executed keys (executed-keys.ts, used by serveConnector).
 import { CoworkersError } from '../protocol/index.ts';
 
 export interface OnceResult {
