@@ -33,11 +33,16 @@ export interface CellOptions {
   bus: Bus;
   clock: Clock;
   logger: Logger;
+  /** The shard lease's fencing token, sent with every write (0 without leases). */
+  fence: number;
 }
+
+/** Another process owns this coworker now: its version moved on, or its lease is newer. */
+const lostOwnership = (error: unknown) => isCoworkersError(error, 'VERSION_CONFLICT') || isCoworkersError(error, 'FENCED');
 
 export class CoworkerCell {
   readonly id: string;
-  private readonly options: CellOptions;
+  private options: CellOptions;
   private readonly actor: Actor<Machine>;
   private version: number;
   /** The write under way, and the one queued behind it that will cover later changes. */
@@ -53,6 +58,8 @@ export class CoworkerCell {
   private armedDeadline: number | null = null;
   private cancelShift: (() => void) | null = null;
   private stopped = false;
+  /** A new lease holder writes once at start, so a previous holder's late writes are refused. */
+  private claiming = false;
 
   constructor(options: CellOptions) {
     this.options = options;
@@ -78,8 +85,12 @@ export class CoworkerCell {
     return { coworkerId: this.options.definition.id, policy: policyOf(this.options.definition), now: this.options.clock.now() };
   }
 
-  /** Starts the actor, brings policy and shift up to date, and re-arms its timers. */
-  async start(): Promise<void> {
+  /**
+   * Starts the actor, brings policy and shift up to date, and re-arms its timers. With `claim`, it
+   * writes at once (even unchanged) under its fence, and rejects if another writer got there first.
+   */
+  async start(options: { claim: boolean } = { claim: false }): Promise<void> {
+    this.claiming = options.claim;
     this.actor.start();
     if (this.options.stored) {
       this.savedSnapshot = this.actor.getSnapshot();
@@ -96,15 +107,26 @@ export class CoworkerCell {
       await this.persist();
       await this.syncShift();
     } catch (error) {
-      // Every runtime hosts every coworker until coworkers get leases: the first write decides
-      // which copy is live. This one stays passive (flush() set `stopped`), so its commands are
-      // rejected as retryable and redelivered, and its actor stops running the restored step.
-      if (!isCoworkersError(error, 'VERSION_CONFLICT')) throw error;
-      this.options.logger.info({ coworker: this.id }, 'another runtime hosts this coworker; this copy stays passive');
+      if (!lostOwnership(error)) throw error;
+      // The first write decides which copy is live. This one stays passive (flush() set
+      // `stopped`), so its commands are rejected as retryable and redelivered, and its actor
+      // stops running the restored step. A claim is retried by the host from the newer snapshot.
       this.cancelDeadline?.();
       this.cancelShift?.();
       this.actor.stop();
+      if (options.claim) throw error;
+      this.options.logger.info({ coworker: this.id }, 'another runtime hosts this coworker; this copy stays passive');
     }
+  }
+
+  /** The coworker's definition changed (a new team or manager): policy and working hours follow at once. */
+  async redefine(definition: CoworkerDefinition): Promise<void> {
+    this.options = { ...this.options, definition };
+    this.cancelShift?.();
+    this.cancelShift = null;
+    const policy = policyOf(definition);
+    if (JSON.stringify(this.actor.getSnapshot().context.policy) !== JSON.stringify(policy)) await this.apply({ type: 'policy.update', policy, at: this.options.clock.now() });
+    await this.syncShift();
   }
 
   /** Applies one event now; resolves once a snapshot that includes it is stored and its events are out. */
@@ -157,7 +179,7 @@ export class CoworkerCell {
   // Runs only from persist(), so never twice at once.
   private async flush(): Promise<void> {
     const snapshot = this.actor.getSnapshot();
-    if (snapshot === this.savedSnapshot && this.pending.length === 0 && this.unpublished.length === 0) return;
+    if (snapshot === this.savedSnapshot && this.pending.length === 0 && this.unpublished.length === 0 && !this.claiming) return;
     // Not stored means not acknowledged: the command comes back to whoever hosts the coworker next.
     if (this.stopped) throw new CoworkersError('INTERNAL', `coworker "${this.id}" stopped before its snapshot was stored`, { retryable: true });
     const { store, logger } = this.options;
@@ -167,23 +189,24 @@ export class CoworkerCell {
     const events = [...this.unpublished, ...this.toProtocolEvents(taken, version)];
     const stored: StoredSnapshot = { machine: this.actor.getPersistedSnapshot(), outbox: events };
     try {
-      await retryWhileRetryable(() => store.saveSnapshot(this.id, this.version, stored, status), {
+      await retryWhileRetryable(() => store.saveSnapshot(this.id, this.version, stored, status, this.options.fence), {
         cancelled: () => this.stopped,
         onRetry: (error, attempt, delayMs) =>
           logger.warn({ err: error, coworker: this.id, attempt, delayMs }, 'store unavailable: snapshot kept in memory, retrying'),
       });
     } catch (error) {
-      // A version conflict means another runtime wrote this coworker: this copy must stop writing.
-      if (isCoworkersError(error, 'VERSION_CONFLICT')) this.stopped = true;
+      // Another runtime wrote this coworker, or holds a newer lease: this copy must stop writing.
+      if (lostOwnership(error)) this.stopped = true;
       this.pending.unshift(...taken); // kept for the next write
-      // A copy that lost the race at start-up is not an error: start() says so at info.
-      if (this.version > 0 || !isCoworkersError(error, 'VERSION_CONFLICT')) {
+      // A copy that lost the race at start-up is not an error: start() says so.
+      if (!this.claiming && (this.version > 0 || !lostOwnership(error))) {
         logger.error({ err: error, coworker: this.id }, 'snapshot not stored; the commands behind it will be redelivered');
       }
       throw error;
     }
     this.version = version;
     this.savedSnapshot = snapshot;
+    this.claiming = false;
     this.unpublished = await this.publish(events);
     this.armDeadline();
   }

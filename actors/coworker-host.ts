@@ -1,17 +1,36 @@
-// The actor host: restores every coworker from its latest snapshot (or starts it fresh), feeds
-// it the commands from the bus, and lets each cell persist and publish what follows.
+// The actor host: restores coworkers from their latest snapshots (or starts them fresh), feeds
+// them the commands from the bus, and lets each cell persist and publish what follows. It hosts
+// coworkers a shard at a time: every shard in one process (`start`), or the shards whose leases
+// this process holds (`hostShards` / `releaseShards`, driven by the shard leases).
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fromPromise } from 'xstate';
 import type { Logger } from 'pino';
 import type { Bus, BusMessage, Subscription } from '../messaging/index.ts';
 import type { Store } from '../persistence/index.ts';
 import { coworkerMachine, type CoworkerEvent as MachineEvent, type RunInput, type RunOutcome } from '../machines/index.ts';
-import { PROTOCOL_VERSION, commandSchema, subjects, type AuditRecord, type Command, type CoworkerDefinition, type CoworkerStatus } from '../protocol/index.ts';
+import {
+  ALL_SHARDS,
+  PROTOCOL_VERSION,
+  commandSchema,
+  coworkerDefinitionSchema,
+  isCoworkersError,
+  shardOf,
+  subjects,
+  type AuditRecord,
+  type Command,
+  type CoworkerDefinition,
+  type CoworkerStatus,
+} from '../protocol/index.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { CoworkerCell, type StoredSnapshot } from './coworker-cell.ts';
+import { describeReassignment } from './reassignment.ts';
 import { retryWhileRetryable } from './retry.ts';
 import type { TaskRunner } from './task-runner.ts';
 
 const START_BATCH = 64;
+/** A claim that meets a newer write reloads and tries again: the previous holder stops after one refused write. */
+const CLAIM_ATTEMPTS = 5;
+const CLAIM_RETRY_MS = 200;
 
 export interface CoworkerHostOptions {
   definitions: CoworkerDefinition[];
@@ -20,16 +39,29 @@ export interface CoworkerHostOptions {
   runTask: TaskRunner;
   logger: Logger;
   clock?: Clock;
-  /** Name of the durable command consumer; runtimes that share it share the commands. */
+  /** Prefix of the durable command consumers (one per shard); runtimes that share it share the commands. */
   consumerName?: string;
-  /** Commands handled at once (for different coworkers; one coworker's are applied in order). */
+  /** Commands handled at once per shard (for different coworkers; one coworker's are applied in order). */
   concurrency?: number;
 }
 
+/** A shard this process holds, and the fencing token its snapshot writes carry. */
+export interface HostedShard {
+  shard: number;
+  fence: number;
+}
+
 export interface CoworkerHost {
+  /** Hosts every coworker: one process, no leases. */
   start(): Promise<void>;
+  /** Hosts the coworkers of these shards, claiming each with the shard's fence. */
+  hostShards(shards: HostedShard[]): Promise<void>;
+  /** Stops hosting these shards: no more commands taken, every change stored. */
+  releaseShards(shards: number[]): Promise<void>;
   stop(): Promise<void>;
   status(coworkerId: string): CoworkerStatus | undefined;
+  /** Ids of the coworkers hosted here now. */
+  hosted(): string[];
   readonly size: number;
 }
 
@@ -38,12 +70,19 @@ function toMachineEvent(command: Command): MachineEvent {
   return event as MachineEvent;
 }
 
+interface Shard {
+  fence: number;
+  cells: Map<string, CoworkerCell>;
+  consumer: Subscription | null;
+}
+
 export function createCoworkerHost(options: CoworkerHostOptions): CoworkerHost {
   const clock = options.clock ?? systemClock;
   const { bus, store, logger } = options;
   const cells = new Map<string, CoworkerCell>();
+  const shards = new Map<number, Shard>();
   const definitions = new Map(options.definitions.map((definition) => [definition.id, definition]));
-  let subscription: Subscription | null = null;
+  let registered: Promise<void> | null = null;
 
   // Entries of one step often share a millisecond; strictly increasing times keep the trail
   // (sorted by time) in the order things happened.
@@ -73,6 +112,21 @@ export function createCoworkerHost(options: CoworkerHostOptions): CoworkerHost {
     },
   });
 
+  /** A new team or manager, live: the definition is stored for the gateways, the actor's policy follows, and the change is audited. */
+  async function redefine(command: Extract<Command, { type: 'definition.changed' }>, cell: CoworkerCell): Promise<void> {
+    const parsed = coworkerDefinitionSchema.safeParse(command.definition);
+    if (!parsed.success || parsed.data.id !== command.coworkerId) {
+      logger.error({ command, issues: parsed.error?.issues }, 'definition change that is not a valid definition of its coworker dropped');
+      return;
+    }
+    const before = definitions.get(command.coworkerId)!;
+    definitions.set(command.coworkerId, parsed.data);
+    await store.registerCoworkers([parsed.data]);
+    await cell.redefine(parsed.data);
+    const change = describeReassignment(before, parsed.data);
+    if (change) await audit(command.coworkerId, `assigned:${command.id}`, { kind: 'assigned', by: command.by, summary: change.summary, detail: change.detail });
+  }
+
   async function handleCommand(message: BusMessage): Promise<void> {
     const parsed = commandSchema.safeParse(message.data);
     if (!parsed.success) {
@@ -80,24 +134,104 @@ export function createCoworkerHost(options: CoworkerHostOptions): CoworkerHost {
       logger.error({ subject: message.subject, payload: message.data, issues: parsed.error.issues }, 'malformed command dropped');
       return;
     }
-    const cell = cells.get(parsed.data.coworkerId);
+    const command = parsed.data;
+    const cell = cells.get(command.coworkerId);
     if (!cell) {
-      logger.warn({ command: parsed.data }, 'command for a coworker this runtime does not host; dropped');
-      return;
+      if (!definitions.has(command.coworkerId)) {
+        logger.warn({ command }, 'command for a coworker no definition names; dropped');
+        return;
+      }
+      // Its shard is being taken over or handed back: whoever hosts it next gets the command.
+      throw new Error(`coworker "${command.coworkerId}" is not hosted here right now`);
     }
-    await cell.apply(toMachineEvent(parsed.data));
+    if (command.type === 'definition.changed') await redefine(command, cell);
+    else await cell.apply(toMachineEvent(command));
   }
 
   const withRetry = <T>(operation: () => Promise<T>) =>
     retryWhileRetryable(operation, { onRetry: (error, attempt, delayMs) => logger.warn({ err: error, attempt, delayMs }, 'store unavailable at start-up, retrying') });
 
-  async function registerChanged(): Promise<Map<string, { version: number; snapshot: unknown }>> {
-    // One query for everything: cheaper than a 10,000-id $in on MongoDB-compatible servers.
-    const records = await withRetry(() => store.loadCoworkers());
-    const byId = new Map(records.filter((record) => definitions.has(record.id)).map((record) => [record.id, record]));
-    const changed = [...definitions.values()].filter((definition) => JSON.stringify(byId.get(definition.id)?.definition) !== JSON.stringify(definition));
-    if (changed.length > 0) await withRetry(() => store.registerCoworkers(changed));
-    return new Map([...definitions.keys()].map((id) => [id, { version: byId.get(id)?.version ?? 0, snapshot: byId.get(id)?.snapshot ?? null }]));
+  /** Registers definitions that changed since the store last saw them; once per host. */
+  function registerChanged(): Promise<void> {
+    registered ??= (async () => {
+      // One query for everything: cheaper than a 10,000-id $in on MongoDB-compatible servers.
+      const records = new Map((await withRetry(() => store.loadCoworkers())).map((record) => [record.id, record]));
+      const changed = [...definitions.values()].filter((definition) => JSON.stringify(records.get(definition.id)?.definition) !== JSON.stringify(definition));
+      if (changed.length > 0) await withRetry(() => store.registerCoworkers(changed));
+    })();
+    return registered;
+  }
+
+  function createCell(definition: CoworkerDefinition, version: number, stored: StoredSnapshot | null, fence: number): CoworkerCell {
+    return new CoworkerCell({ definition, machine, version, stored, store, bus, clock, logger, fence });
+  }
+
+  /** Starts a coworker as the shard's new holder; a newer write than the one it loaded means a reload and another try. */
+  async function claim(cell: CoworkerCell, definition: CoworkerDefinition, fence: number): Promise<CoworkerCell | null> {
+    let current = cell;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await current.start({ claim: fence > 0 });
+        return current;
+      } catch (error) {
+        if (!isCoworkersError(error, 'VERSION_CONFLICT') || attempt === CLAIM_ATTEMPTS) {
+          logger.error({ err: error, coworker: current.id, attempt }, 'could not take over a coworker; it stays with its previous host');
+          return null;
+        }
+        await sleep(CLAIM_RETRY_MS);
+        const record = await withRetry(() => store.getCoworker(current.id));
+        current = createCell(record?.definition ?? definition, record?.version ?? 0, (record?.snapshot ?? null) as StoredSnapshot | null, fence);
+      }
+    }
+  }
+
+  async function hostShards(leases: HostedShard[]): Promise<void> {
+    await registerChanged();
+    const fences = new Map(leases.filter((lease) => !shards.has(lease.shard)).map((lease) => [lease.shard, lease.fence]));
+    if (fences.size === 0) return;
+    const records = new Map((await withRetry(() => store.loadCoworkers())).map((record) => [record.id, record]));
+    const starting: Array<{ cell: CoworkerCell; definition: CoworkerDefinition; shard: Shard }> = [];
+    for (const shard of fences.keys()) shards.set(shard, { fence: fences.get(shard)!, cells: new Map(), consumer: null });
+    for (const [id, fallback] of definitions) {
+      const shard = shards.get(shardOf(id));
+      if (!fences.has(shardOf(id)) || !shard) continue;
+      const record = records.get(id);
+      // The stored definition is the newest effective one (a live assignment made while another process hosted it).
+      const definition = record?.definition ?? fallback;
+      definitions.set(id, definition);
+      starting.push({ cell: createCell(definition, record?.version ?? 0, (record?.snapshot ?? null) as StoredSnapshot | null, shard.fence), definition, shard });
+    }
+    // In batches: thousands of first writes at once only queue up in the driver and the server.
+    for (let index = 0; index < starting.length; index += START_BATCH) {
+      await Promise.all(
+        starting.slice(index, index + START_BATCH).map(async ({ cell, definition, shard }) => {
+          const started = await claim(cell, definition, shard.fence);
+          if (!started) return;
+          shard.cells.set(started.id, started);
+          cells.set(started.id, started);
+        }),
+      );
+    }
+    for (const shard of fences.keys()) {
+      shards.get(shard)!.consumer = await bus.consume(subjects.shardCommands(shard), handleCommand, {
+        durable: `${options.consumerName ?? 'runtime'}-${shard}`,
+        concurrency: options.concurrency ?? 16,
+      });
+    }
+    logger.info({ shards: [...fences.keys()], coworkers: starting.length }, 'hosting shards');
+  }
+
+  async function releaseShards(released: number[]): Promise<void> {
+    await Promise.all(
+      released.map(async (number) => {
+        const shard = shards.get(number);
+        if (!shard) return;
+        shards.delete(number);
+        await shard.consumer?.stop();
+        for (const id of shard.cells.keys()) cells.delete(id);
+        await Promise.all([...shard.cells.values()].map((cell) => cell.stop()));
+      }),
+    );
   }
 
   return {
@@ -106,38 +240,23 @@ export function createCoworkerHost(options: CoworkerHostOptions): CoworkerHost {
     },
 
     async start() {
-      const records = await registerChanged();
-      for (const [id, record] of records) {
-        const cell = new CoworkerCell({
-          definition: definitions.get(id)!,
-          machine,
-          version: record.version,
-          stored: record.snapshot as StoredSnapshot | null,
-          store,
-          bus,
-          clock,
-          logger,
-        });
-        cells.set(id, cell);
-      }
-      // In batches: thousands of first writes at once only queue up in the driver and the server.
-      const all = [...cells.values()];
-      for (let index = 0; index < all.length; index += START_BATCH) await Promise.all(all.slice(index, index + START_BATCH).map((cell) => cell.start()));
-      subscription = await bus.consume(subjects.allCommands, handleCommand, {
-        durable: options.consumerName ?? 'runtime',
-        concurrency: options.concurrency ?? 64,
-      });
+      await hostShards(ALL_SHARDS.map((shard) => ({ shard, fence: 0 })));
       logger.info({ coworkers: cells.size }, 'coworkers started');
     },
 
+    hostShards,
+    releaseShards,
+
     async stop() {
-      await subscription?.stop();
-      await Promise.all([...cells.values()].map((cell) => cell.stop()));
-      cells.clear();
+      await releaseShards([...shards.keys()]);
     },
 
     status(coworkerId) {
       return cells.get(coworkerId)?.status();
+    },
+
+    hosted() {
+      return [...cells.keys()];
     },
   };
 }

@@ -16,7 +16,7 @@ import {
 import { grantsFromStore, serveConnector, type Connector } from '../connectors/index.ts';
 import { definitionsInvalidError, loadDefinitions } from '../definitions/index.ts';
 import { startControlServer } from '../gateway/index.ts';
-import { createLeadership, createMemoryBus, createNatsBus, type Bus, type Leadership } from '../messaging/index.ts';
+import { createMemoryBus, createNatsBus, createShardLeases, type Bus, type ShardLeases } from '../messaging/index.ts';
 import { createMongoStore, createSqliteStore, type Documents, type Store } from '../persistence/index.ts';
 import type { CoworkerDefinition, ToolSpec } from '../protocol/index.ts';
 import { connectMongo, connectNats } from './connections.ts';
@@ -56,8 +56,8 @@ interface HostOptions extends WorkOptions {
   definitions: CoworkerDefinition[];
   bus: Bus;
   store: Store;
-  /** With several runtimes, only the leader hosts the coworkers; without, this process does. */
-  leadership?: Leadership;
+  /** With several runtimes, each hosts the shards whose leases it holds; without, this process hosts them all. */
+  shards?: ShardLeases;
 }
 
 /** A granted tool the runner knows no connector for is refused at every call: say so once, at start. */
@@ -87,8 +87,8 @@ async function startHost(options: HostOptions, release: () => Promise<void>): Pr
   const recorder = createAuditRecorder({ bus, store, logger });
   await recorder.start();
   const host = createCoworkerHost({ definitions, bus, store, logger, runTask: options.createRunner(bus, toolbox.tools) });
-  const { leadership } = options;
-  if (leadership) await leadership.start({ lead: () => host.start(), stepDown: () => host.stop() });
+  const { shards } = options;
+  if (shards) await shards.start({ acquire: (leases) => host.hostShards(leases), release: (released) => host.releaseShards(released) });
   else await host.start();
   // Every runtime runs both: fires and routed events carry deterministic task ids, so repeats are dropped.
   const scheduler = createScheduler({ definitions, bus, store, logger, clock: systemClock, runtimeId: runtimeId() });
@@ -103,7 +103,7 @@ async function startHost(options: HostOptions, release: () => Promise<void>): Pr
     async close() {
       await triggers.stop();
       await scheduler.stop();
-      if (leadership) await leadership.stop();
+      if (shards) await shards.stop();
       else await host.stop();
       await recorder.stop();
       await Promise.all(served.map((subscription) => subscription.stop()));
@@ -158,8 +158,8 @@ export async function startDistributed(options: DistributedOptions): Promise<Run
   });
   const store = createMongoStore({ db: mongo.db(options.dbName) });
   const bus = await createNatsBus({ connection, logger, ...(options.subjectPrefix ? { prefix: options.subjectPrefix } : {}) });
-  const leadership = createLeadership({ connection, holder: runtimeId(), logger, ...(options.subjectPrefix ? { prefix: options.subjectPrefix } : {}) });
-  return startHost({ ...options, definitions, bus, store, leadership }, async () => {
+  const shards = createShardLeases({ connection, member: runtimeId(), logger, ...(options.subjectPrefix ? { prefix: options.subjectPrefix } : {}) });
+  return startHost({ ...options, definitions, bus, store, shards }, async () => {
     await store.close();
     await connection.drain();
     await mongo.close();

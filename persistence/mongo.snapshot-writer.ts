@@ -6,11 +6,13 @@
 // and its updates and deletes scan the whole collection, while inserts take constant time.
 // After the insert, a read of the coworker's versions confirms that the expected version is
 // there and nothing newer: that refuses a writer that was far behind (its `<id>@<version>` was
-// free only because old versions are pruned) or ahead.
+// free only because old versions are pruned) or ahead. The same read carries each version's
+// fencing token: a write whose fence is smaller than one already there is refused as FENCED (its
+// process lost its lease), and its insert deleted like any other that is off the line.
 import { MongoBulkWriteError, type Collection } from 'mongodb';
 import type { CoworkerStatus } from '../protocol/index.ts';
 import { DUPLICATE_KEY } from './mongo.errors.ts';
-import { coworkerNotFound, versionConflict } from './store.errors.ts';
+import { coworkerNotFound, fenced, versionConflict } from './store.errors.ts';
 
 export interface SnapshotDocument {
   _id: string;
@@ -20,6 +22,8 @@ export interface SnapshotDocument {
   snapshot: string;
   status: CoworkerStatus;
   updatedAt: number;
+  /** The writer's fencing token; absent in versions written before fencing (read as 0). */
+  fence?: number;
 }
 
 interface PendingSave {
@@ -68,11 +72,15 @@ export function createSnapshotWriter(options: {
         if (writeError.code === DUPLICATE_KEY) duplicates.push(save);
         else failures.set(save, options.translate(error));
       }
-      // The same version with the same content is already there (an earlier attempt that failed
-      // after inserting): the save is done. Anything else is a conflict.
+      // The same version with the same content and fence is already there (an earlier attempt that
+      // failed after inserting): the save is done. Anything else is a conflict.
       const existing = await snapshots.find({ _id: { $in: duplicates.map((save) => save.document._id) } }).toArray();
-      const stored = new Map(existing.map((document) => [document._id, document.snapshot]));
-      for (const save of duplicates) if (stored.get(save.document._id) !== save.document.snapshot || duplicates.filter((other) => other.document._id === save.document._id).length > 1) failures.set(save, 'conflict');
+      const stored = new Map(existing.map((document) => [document._id, document]));
+      const sameWrite = (save: PendingSave) => {
+        const found = stored.get(save.document._id);
+        return found?.snapshot === save.document.snapshot && (found.fence ?? 0) === save.document.fence;
+      };
+      for (const save of duplicates) if (!sameWrite(save) || duplicates.filter((other) => other.document._id === save.document._id).length > 1) failures.set(save, 'conflict');
     }
     return failures;
   }
@@ -89,12 +97,17 @@ export function createSnapshotWriter(options: {
       if (writes.length === 0) return;
       const failures = await insertAll(writes);
       const ids = writes.map((save) => save.document.coworker);
-      const versions = await snapshots.find({ coworker: { $in: ids } }, { projection: { coworker: 1, version: 1 } }).toArray();
+      const versions = await snapshots.find({ coworker: { $in: ids } }, { projection: { coworker: 1, version: 1, fence: 1 } }).toArray();
       const outcomes = writes.map((save) => {
-        const { coworker, version } = save.document;
-        const mine = versions.filter((document) => document.coworker === coworker).map((document) => document.version);
+        const { coworker, version, fence = 0 } = save.document;
+        const documents = versions.filter((document) => document.coworker === coworker);
+        const mine = documents.map((document) => document.version);
         const failure = failures.get(save);
         if (failure !== undefined && failure !== 'conflict') return { save, error: failure };
+        // Every version but this save's own insert (after a conflict, the one at `version` is another writer's).
+        const others = failure === undefined ? documents.filter((document) => document.version !== version) : documents;
+        const highestFence = Math.max(0, ...others.map((document) => document.fence ?? 0));
+        if (highestFence > fence) return { save, error: fenced(coworker, highestFence, fence), orphan: failure === undefined };
         const previous = Math.max(0, ...mine.filter((v) => v !== version));
         const onLine = failure === undefined && previous === version - 1;
         return onLine
@@ -138,7 +151,7 @@ export function createSnapshotWriter(options: {
   }
 
   return {
-    save(coworkerId: string, expectedVersion: number, snapshot: unknown, status: CoworkerStatus): Promise<number> {
+    save(coworkerId: string, expectedVersion: number, snapshot: unknown, status: CoworkerStatus, fence: number): Promise<number> {
       const version = expectedVersion + 1;
       const document: SnapshotDocument = {
         _id: versionId(coworkerId, version),
@@ -147,6 +160,7 @@ export function createSnapshotWriter(options: {
         snapshot: JSON.stringify(snapshot),
         status,
         updatedAt: Date.now(),
+        fence,
       };
       return new Promise((resolve, reject) => {
         pending.push({ document, resolve, reject });

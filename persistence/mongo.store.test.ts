@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { freePort } from '../scripts/test-servers.ts';
 import { isCoworkersError } from '../protocol/index.ts';
 import { createMongoStore } from './mongo.store.ts';
-import { describeStoreContract } from './store.contract.ts';
+import { coworkerDefinition, describeStoreContract } from './store.contract.ts';
 
 const mongoUri = process.env.MONGODB_URI ?? '';
 if (!mongoUri) throw new Error('MONGODB_URI is not set: run the tests through vitest, whose global setup starts FerretDB');
@@ -31,6 +31,29 @@ describeStoreContract(
     };
   },
 );
+
+describe('mongodb store data written before fencing', () => {
+  it('reads a version without a fence as fence 0 and fences the writes on top of it', async () => {
+    const client = connect();
+    const db = client.db(`coworkers_test_${randomBytes(6).toString('hex')}`);
+    try {
+      const store = createMongoStore({ db });
+      await store.registerCoworkers([coworkerDefinition('ada')]);
+      const status = { state: { status: 'idle', shift: 'onDuty' }, since: 1, backlog: 0 } as const;
+      // A version document as the store wrote them before fencing: no `fence` field.
+      await db.collection('snapshots').insertOne({ _id: 'ada@1' as never, coworker: 'ada', version: 1, snapshot: '{"old":true}', status, updatedAt: 5 });
+
+      expect(await store.getCoworker('ada')).toMatchObject({ version: 1, snapshot: { old: true }, fence: 0 });
+      expect(await store.saveSnapshot('ada', 1, { fenced: true }, status, 2)).toBe(2);
+      await expect(store.saveSnapshot('ada', 2, { older: true }, status, 1)).rejects.toMatchObject({ code: 'FENCED' });
+      expect(await store.loadCoworkers()).toMatchObject([{ version: 2, snapshot: { fenced: true }, fence: 2 }]);
+      await store.close();
+    } finally {
+      await db.dropDatabase();
+      await client.close();
+    }
+  });
+});
 
 describe('mongodb store errors', () => {
   const status = { state: { status: 'idle', shift: 'onDuty' }, since: 1, backlog: 0 } as const;

@@ -123,6 +123,7 @@ export function createMongoStore(options: MongoStoreOptions): Store {
         snapshot: latest ? JSON.parse(latest.snapshot) : null,
         status: latest?.status ?? null,
         updatedAt: latest?.updatedAt ?? document.updatedAt,
+        fence: latest?.fence ?? 0,
       };
     });
   }
@@ -152,7 +153,7 @@ export function createMongoStore(options: MongoStoreOptions): Store {
 
     loadCoworkers: (ids) => guarded(() => records(ids ? { ids } : {})),
 
-    saveSnapshot: (id, expectedVersion, snapshot, status) => writer.save(id, expectedVersion, snapshot, status),
+    saveSnapshot: (id, expectedVersion, snapshot, status, fence = 0) => writer.save(id, expectedVersion, snapshot, status, fence),
 
     listCoworkers: () =>
       guarded(async () => {

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSqliteStore } from './sqlite.store.ts';
 import { coworkerDefinition, describeStoreContract } from './store.contract.ts';
@@ -69,5 +70,30 @@ describe('sqlite store on a file', () => {
     expect((await reader.getCoworker('ada'))?.snapshot).toStrictEqual({ from: 'writer' });
     await expect(reader.saveSnapshot('ada', 0, { from: 'reader' }, status)).rejects.toMatchObject({ code: 'VERSION_CONFLICT' });
     expect((await reader.listCoworkers()).map((summary) => summary.id)).toStrictEqual(['ada']);
+  });
+
+  it('opens a file written before fencing, adds the fence column once and fences from then on', async () => {
+    folder = temporaryFolder();
+    const path = join(folder.path, 'store.db');
+    // The coworkers table as it was before the fence column, with a coworker at version 2.
+    const old = new DatabaseSync(path);
+    old.exec(`CREATE TABLE coworkers (
+      id TEXT PRIMARY KEY, definition TEXT NOT NULL, version INTEGER NOT NULL, snapshot TEXT, status TEXT, updated_at INTEGER NOT NULL
+    ) STRICT`);
+    old.prepare('INSERT INTO coworkers VALUES (?, ?, 2, ?, ?, 5)').run('ada', JSON.stringify(coworkerDefinition('ada')), JSON.stringify({ old: true }), JSON.stringify(status));
+    old.close();
+
+    const store = open(path);
+    expect(await store.getCoworker('ada')).toStrictEqual({ id: 'ada', definition: coworkerDefinition('ada'), version: 2, snapshot: { old: true }, status, updatedAt: 5, fence: 0 });
+    expect(await store.saveSnapshot('ada', 2, { fenced: true }, status, 3)).toBe(3);
+    await expect(store.saveSnapshot('ada', 3, { older: true }, status, 2)).rejects.toMatchObject({ code: 'FENCED' });
+    await store.close();
+
+    const reopened = open(path);
+    expect((await reopened.loadCoworkers()).map((record) => [record.version, record.snapshot, record.fence])).toStrictEqual([[3, { fenced: true }, 3]]);
+    const inspect = new DatabaseSync(path);
+    const columns = inspect.prepare('PRAGMA table_info(coworkers)').all().map((column) => column.name);
+    inspect.close();
+    expect(columns.filter((name) => name === 'fence')).toHaveLength(1);
   });
 });

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { AuditEntry, AuditQuery, CoworkerDefinition, CoworkerStatus } from '../protocol/index.ts';
 import { createSqliteDocuments } from './sqlite.documents.ts';
-import { coworkerNotFound, versionConflict } from './store.errors.ts';
+import { coworkerNotFound, fenced, versionConflict } from './store.errors.ts';
 import type { CoworkerRecord, CoworkerSummary, Store } from './store.port.ts';
 
 export interface SqliteStoreOptions {
@@ -22,7 +22,8 @@ const SCHEMA = `
     version INTEGER NOT NULL,
     snapshot TEXT,
     status TEXT,
-    updated_at INTEGER NOT NULL
+    updated_at INTEGER NOT NULL,
+    fence INTEGER NOT NULL DEFAULT 0
   ) STRICT;
   CREATE TABLE IF NOT EXISTS audit (
     id TEXT PRIMARY KEY,
@@ -52,6 +53,7 @@ interface CoworkerRow {
   snapshot: string | null;
   status: string | null;
   updated_at: number;
+  fence: number;
 }
 
 interface SummaryRow {
@@ -65,7 +67,7 @@ interface SummaryRow {
   updated_at: number;
 }
 
-const RECORD_COLUMNS = 'id, definition, version, snapshot, status, updated_at';
+const RECORD_COLUMNS = 'id, definition, version, snapshot, status, updated_at, fence';
 
 const AUDIT_CONDITIONS = { run: 'run_id = :run', job: 'job_id = :job', from: 'at >= :from', to: 'at < :to' };
 
@@ -75,6 +77,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   // WAL lets readers (a second process, the CLI) read while the runtime writes.
   db.exec('PRAGMA journal_mode = WAL');
   db.exec(SCHEMA);
+  addFenceColumn(db);
 
   const register = db.prepare(`
     INSERT INTO coworkers (id, definition, version, snapshot, status, updated_at) VALUES (?, ?, 0, NULL, NULL, ?)
@@ -86,9 +89,9 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     `SELECT ${RECORD_COLUMNS} FROM coworkers WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`,
   );
   const compareAndSet = db.prepare(`
-    UPDATE coworkers SET snapshot = ?, status = ?, version = version + 1, updated_at = ?
-    WHERE id = ? AND version = ? RETURNING version`);
-  const selectVersion = db.prepare('SELECT version FROM coworkers WHERE id = ?');
+    UPDATE coworkers SET snapshot = ?, status = ?, version = version + 1, updated_at = ?, fence = ?
+    WHERE id = ? AND version = ? AND fence <= ? RETURNING version`);
+  const selectVersion = db.prepare('SELECT version, fence FROM coworkers WHERE id = ?');
   const selectSummaries = db.prepare(`
     SELECT id, definition ->> '$.name' AS name, definition ->> '$.role' AS role, definition ->> '$.team' AS team,
       definition ->> '$.manager.name' AS manager_name, definition ->> '$.manager.slack' AS manager_slack,
@@ -132,11 +135,13 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     return (rows as unknown as Array<{ entry: string }>).map((row) => JSON.parse(row.entry) as AuditEntry);
   }
 
-  function saveOne(id: string, expectedVersion: number, snapshot: unknown, status: CoworkerStatus): number {
-    const saved = compareAndSet.get(JSON.stringify(snapshot), JSON.stringify(status), Date.now(), id, expectedVersion) as { version: number } | undefined;
+  function saveOne(id: string, expectedVersion: number, snapshot: unknown, status: CoworkerStatus, fence: number): number {
+    const saved = compareAndSet.get(JSON.stringify(snapshot), JSON.stringify(status), Date.now(), fence, id, expectedVersion, fence) as { version: number } | undefined;
     if (saved) return saved.version;
-    const current = selectVersion.get(id) as { version: number } | undefined;
+    const current = selectVersion.get(id) as { version: number; fence: number } | undefined;
     if (!current) throw coworkerNotFound(id);
+    // A lost lease is the news that matters, whatever the version.
+    if (current.fence > fence) throw fenced(id, current.fence, fence);
     throw versionConflict(id, expectedVersion, current.version);
   }
 
@@ -182,9 +187,9 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       return (rows as unknown as CoworkerRow[]).map(toRecord);
     },
 
-    saveSnapshot(id, expectedVersion, snapshot, status) {
+    saveSnapshot(id, expectedVersion, snapshot, status, fence = 0) {
       return new Promise<number>((resolve, reject) => {
-        pending.push({ run: () => saveOne(id, expectedVersion, snapshot, status), resolve, reject });
+        pending.push({ run: () => saveOne(id, expectedVersion, snapshot, status, fence), resolve, reject });
         if (pending.length === 1) setImmediate(commitPending);
       });
     },
@@ -217,6 +222,24 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   };
 }
 
+/**
+ * Files written before fencing have no `fence` column: add it (0 for every coworker). Checked
+ * again under the write lock, so two processes opening the same old file add it once; a file that
+ * has it takes no lock (the CLI opens the file while `up` writes).
+ */
+function addFenceColumn(db: DatabaseSync): void {
+  const hasFence = () => (db.prepare('PRAGMA table_info(coworkers)').all() as Array<{ name: string }>).some((column) => column.name === 'fence');
+  if (hasFence()) return;
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    if (!hasFence()) db.exec('ALTER TABLE coworkers ADD COLUMN fence INTEGER NOT NULL DEFAULT 0');
+    db.exec('COMMIT');
+  } catch (error) {
+    db.exec('ROLLBACK');
+    throw error;
+  }
+}
+
 function toRecord(row: CoworkerRow): CoworkerRecord {
   return {
     id: row.id,
@@ -225,6 +248,7 @@ function toRecord(row: CoworkerRow): CoworkerRecord {
     snapshot: row.snapshot === null ? null : JSON.parse(row.snapshot),
     status: parseStatus(row.status),
     updatedAt: row.updated_at,
+    fence: row.fence,
   };
 }
 

@@ -91,7 +91,7 @@ export function describeStoreContract(
       await store.registerCoworkers([definition]);
 
       const record = await store.getCoworker('ada');
-      expect(record).toStrictEqual({ id: 'ada', definition, version: 0, snapshot: null, status: null, updatedAt: expect.any(Number) });
+      expect(record).toStrictEqual({ id: 'ada', definition, version: 0, snapshot: null, status: null, updatedAt: expect.any(Number), fence: 0 });
       expect(record?.updatedAt).toBeGreaterThanOrEqual(before);
       expect(record?.updatedAt).toBeLessThanOrEqual(Date.now());
       expect(await store.getCoworker('nobody')).toBeNull();
@@ -210,6 +210,74 @@ export function describeStoreContract(
         expect(record?.version).toBe(round + 1);
         expect(record?.snapshot).toStrictEqual({ round, writer: won[0]?.writer });
       }
+    });
+
+    it('refuses a write with a lower fence than the stored one with FENCED, even at a stale version, and keeps the stored snapshot', async () => {
+      await store.registerCoworkers([coworkerDefinition('ada')]);
+      expect(await store.saveSnapshot('ada', 0, { owner: 7 }, status('working'), 7)).toBe(1);
+
+      const error = await store.saveSnapshot('ada', 1, { owner: 6 }, status('idle'), 6).catch((rejection: unknown) => rejection);
+      expect(error).toMatchObject({ name: 'CoworkersError', code: 'FENCED', retryable: false, hint: expect.stringContaining('stops writing') });
+      expect((error as Error).message).toBe('coworker "ada" is held by a newer owner (fence 7 > 6): this process lost its lease');
+      // Both checks fail: the lost lease is what the writer must hear.
+      await expect(store.saveSnapshot('ada', 0, { owner: 6 }, status('idle'), 6)).rejects.toMatchObject({ code: 'FENCED' });
+      // No fence is fence 0: code that does not fence cannot overwrite a fenced coworker.
+      await expect(store.saveSnapshot('ada', 1, { unfenced: true }, status('idle'))).rejects.toMatchObject({ code: 'FENCED' });
+
+      const record = await store.getCoworker('ada');
+      expect([record?.version, record?.snapshot, record?.status, record?.fence]).toStrictEqual([1, { owner: 7 }, status('working'), 7]);
+    });
+
+    it('passes equal and higher fences, keeps the newest one and still checks the version', async () => {
+      await store.registerCoworkers([coworkerDefinition('ada')]);
+      expect(await store.saveSnapshot('ada', 0, { step: 1 }, status('working'))).toBe(1);
+      expect((await store.getCoworker('ada'))?.fence).toBe(0);
+      expect(await store.saveSnapshot('ada', 1, { step: 2 }, status('working'), 4)).toBe(2);
+      expect(await store.saveSnapshot('ada', 2, { step: 3 }, status('working'), 4)).toBe(3);
+      expect(await store.saveSnapshot('ada', 3, { step: 4 }, status('working'), 9)).toBe(4);
+      // A higher fence does not excuse a stale version.
+      await expect(store.saveSnapshot('ada', 3, { stale: true }, status('idle'), 10)).rejects.toMatchObject({ code: 'VERSION_CONFLICT' });
+
+      const record = await store.getCoworker('ada');
+      expect([record?.version, record?.snapshot, record?.fence]).toStrictEqual([4, { step: 4 }, 9]);
+    });
+
+    it("fences the older owner out once a newer owner has written, whatever version it tries", async () => {
+      await store.registerCoworkers([coworkerDefinition('ada'), coworkerDefinition('bob')]);
+      await store.saveSnapshot('ada', 0, { owner: 'old', step: 1 }, status('working'), 3);
+      await store.saveSnapshot('ada', 1, { owner: 'old', step: 2 }, status('working'), 3);
+      await store.saveSnapshot('bob', 0, { owner: 'old' }, status('idle'), 3);
+
+      // The newer owner took the lease (fence 5), loads ada and writes on top.
+      const [loaded] = await store.loadCoworkers(['ada']);
+      expect([loaded?.version, loaded?.fence]).toStrictEqual([2, 3]);
+      expect(await store.saveSnapshot('ada', loaded!.version, { owner: 'new' }, status('working'), 5)).toBe(3);
+
+      for (const version of [2, 3, 0]) {
+        await expect(store.saveSnapshot('ada', version, { owner: 'old', late: version }, status('idle'), 3)).rejects.toMatchObject({ code: 'FENCED' });
+      }
+      const records = byId(await store.loadCoworkers());
+      expect(records.map((record) => [record.id, record.version, record.snapshot, record.fence])).toStrictEqual([
+        ['ada', 3, { owner: 'new' }, 5],
+        // Fences are per coworker: bob was not taken over.
+        ['bob', 1, { owner: 'old' }, 3],
+      ]);
+      expect(await store.saveSnapshot('bob', 1, { owner: 'old', step: 2 }, status('idle'), 3)).toBe(2);
+    });
+
+    it('lets one of several concurrent writers with different fences win; the others are FENCED if below it, else VERSION_CONFLICT', async () => {
+      await store.registerCoworkers([coworkerDefinition('ada')]);
+      await store.saveSnapshot('ada', 0, { start: true }, status('idle'), 1);
+      const fences = [4, 2, 6, 3, 5];
+      const results = await Promise.allSettled(fences.map((fence) => store.saveSnapshot('ada', 1, { fence }, status('working'), fence)));
+
+      const won = fences.filter((_, index) => results[index]!.status === 'fulfilled');
+      expect(won).toHaveLength(1);
+      const winner = won[0]!;
+      const codes = results.flatMap((result, index) => (result.status === 'rejected' ? [[fences[index], result.reason.code]] : []));
+      expect(codes).toStrictEqual(fences.filter((fence) => fence !== winner).map((fence) => [fence, fence < winner ? 'FENCED' : 'VERSION_CONFLICT']));
+      const record = await store.getCoworker('ada');
+      expect([record?.version, record?.snapshot, record?.fence]).toStrictEqual([2, { fence: winner }, winner]);
     });
 
     it('lists summaries without snapshots', async () => {

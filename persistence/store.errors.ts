@@ -14,3 +14,11 @@ export function versionConflict(id: string, expected: number, current: number): 
     { hint: 'Reload the coworker from the store and apply the change again.' },
   );
 }
+
+export function fenced(id: string, stored: number, given: number): CoworkersError {
+  return new CoworkersError(
+    'FENCED',
+    `coworker "${id}" is held by a newer owner (fence ${stored} > ${given}): this process lost its lease`,
+    { hint: 'This process stops writing this coworker; another one hosts it now.' },
+  );
+}

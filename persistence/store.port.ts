@@ -13,6 +13,8 @@ export interface CoworkerRecord {
   snapshot: unknown;
   status: CoworkerStatus | null;
   updatedAt: number;
+  /** The fencing token of the newest snapshot write; 0 before the first one and for older data. */
+  fence: number;
 }
 
 export interface CoworkerSummary {
@@ -45,8 +47,13 @@ export interface Store {
    * Compare-and-set: writes only if the stored version equals `expectedVersion`, and returns
    * the new version. Rejects with VERSION_CONFLICT otherwise (another writer got there first)
    * and COWORKER_NOT_FOUND for an unregistered id.
+   *
+   * `fence` is the writer's fencing token (its shard lease's revision; 0, the default, in
+   * single-process mode). The store keeps the fence of the newest write and rejects a write with
+   * a smaller one with FENCED, before looking at the version: its writer lost its lease to a
+   * newer owner. An equal or greater fence passes and becomes the stored one.
    */
-  saveSnapshot(id: string, expectedVersion: number, snapshot: unknown, status: CoworkerStatus): Promise<number>;
+  saveSnapshot(id: string, expectedVersion: number, snapshot: unknown, status: CoworkerStatus, fence?: number): Promise<number>;
   listCoworkers(): Promise<CoworkerSummary[]>;
   /** Appends audit entries; an entry whose id is already stored is skipped (replays, re-runs). */
   appendAudit(entries: AuditEntry[]): Promise<void>;
