@@ -1,7 +1,7 @@
 // `npm run bench`: every figure below is measured in this one run, on this machine, against
 // the real servers at NATS_URL and MONGODB_URI (scripts/with-servers.ts starts them).
-// BENCH_ONLY=approvals or BENCH_ONLY=console runs only those figures (the others are the slow
-// part): BENCH_ONLY=console node scripts/with-servers.ts node bench/run.ts
+// BENCH_ONLY=approvals, BENCH_ONLY=console or BENCH_ONLY=processes runs only those figures (the
+// others are the slow part): BENCH_ONLY=console node scripts/with-servers.ts node bench/run.ts
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,7 @@ import { consoleFigures } from './console.bench.ts';
 import { quietLogger } from './fixtures.ts';
 import { heapPerIdleCoworker } from './heap.bench.ts';
 import { langGraphCycleRate, mongoCheckpointer } from './langgraph.bench.ts';
+import { processFigures } from './processes.bench.ts';
 import { restoreTime } from './restore.bench.ts';
 import { commandRate, rawPublishRate } from './throughput.bench.ts';
 
@@ -37,8 +38,21 @@ console.log(`coworkers benchmarks: ${COWORKERS} coworkers, ${COMMANDS} commands,
 const mongo = await new MongoClient(mongoUri).connect();
 if (!only) await hostFigures(natsUrl);
 if (!only || only === 'approvals') await approvalFigures(natsUrl, mongoUri);
+if (!only || only === 'processes') await processFiguresSideBySide(natsUrl, mongoUri);
 if (!only || only === 'console') await consoleFiguresSideBySide();
 await mongo.close();
+
+/** Runtime processes sharing the coworkers by shard leases: throughput by process count, and failover. */
+async function processFiguresSideBySide(natsUrl: string, mongoUri: string) {
+  const coworkers = 300;
+  console.log(`\nruntime processes sharing ${coworkers} coworkers (shard leases on NATS, FerretDB), ${COMMANDS} commands in from another connection`);
+  const connection = await connect({ servers: natsUrl, noAsyncTraces: true });
+  const figures = await processFigures({ connection, db: (name) => mongo.db(name), natsUrl, mongoUri, coworkers, commands: COMMANDS });
+  await connection.close();
+  for (const [count, rate] of figures.rates) line(`commands/s, ${count} runtime process${count > 1 ? 'es' : ''}`, rate.toFixed(0), '');
+  line('ratio, 3 processes / 1', (figures.rates.get(3)! / figures.rates.get(1)!).toFixed(2), '');
+  line('failover: SIGKILL one of 3 -> survivors host every shard', `${(figures.failoverMs / 1000).toFixed(1)} s`, 'target <= 10 s');
+}
 
 /** The console's crew view with the examples' size of crew and with a big one, in one run. */
 async function consoleFiguresSideBySide() {

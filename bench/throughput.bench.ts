@@ -27,17 +27,22 @@ export async function rawPublishRate(bus: Bus, count: number, window: number): P
  * their own connection (it may be the same bus).
  */
 export async function commandRate(options: { bus: Bus; sender: Bus; store: Store; coworkers: number; commands: number; window: number }) {
-  const { bus, store, sender } = options;
-  const definitions = manyDefinitions(options.coworkers);
-  const host = createCoworkerHost({ definitions, bus, store, runTask: idleRunner, logger: quietLogger, clock: saturdayClock(), concurrency: 256 });
+  const { bus, store } = options;
+  const host = createCoworkerHost({ definitions: manyDefinitions(options.coworkers), bus, store, runTask: idleRunner, logger: quietLogger, clock: saturdayClock(), concurrency: 16 });
   await host.start();
+  const rate = await commandsIn(options);
+  await host.stop();
+  return rate;
+}
 
-  // Done when the events out say every command is in a backlog.
+/** Sends `commands` task assignments to the coworkers of manyDefinitions(coworkers); the rate at which they are all queued, as their events say. */
+export async function commandsIn(options: { sender: Bus; coworkers: number; commands: number; window: number }): Promise<number> {
+  const { sender } = options;
   const backlogs = new Map<string, number>();
   let queued = 0;
   let finished: () => void;
   const allOut = new Promise<void>((resolve) => (finished = resolve));
-  const events = await bus.subscribe(subjects.allEvents, (message) => {
+  const events = await sender.subscribe(subjects.allEvents, (message) => {
     const event = message.data as CoworkerEvent;
     if (event.type !== 'state.changed') return;
     queued += event.status.backlog - (backlogs.get(event.coworkerId) ?? 0);
@@ -47,7 +52,7 @@ export async function commandRate(options: { bus: Bus; sender: Bus; store: Store
 
   const start = performance.now();
   await publishWindowed(options.commands, options.window, async (index) => {
-    const coworkerId = definitions[index % definitions.length]!.id;
+    const coworkerId = `bench-${index % options.coworkers}`;
     const id = randomUUID();
     const command = { v: PROTOCOL_VERSION, id, coworkerId, at: Date.now(), type: 'task.assign', task: { id, text: `task ${index}`, source: 'person', requestedBy: 'UBENCH', createdAt: Date.now() } };
     await sender.publish(subjects.command(coworkerId), command, { msgId: id });
@@ -55,6 +60,5 @@ export async function commandRate(options: { bus: Bus; sender: Bus; store: Store
   await allOut;
   const rate = options.commands / ((performance.now() - start) / 1000);
   await events.stop();
-  await host.stop();
   return rate;
 }

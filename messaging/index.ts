@@ -2,4 +2,4 @@
 export type { Bus, BusMessage, ConsumeOptions, PublishOptions, RequestOptions, RespondOptions, ServiceDescription, Subscription } from './bus.port.ts';
 export { createNatsBus, type NatsBusOptions } from './nats.bus.ts';
 export { createMemoryBus, type MemoryBusOptions } from './memory.bus.ts';
-export { createShardLeases, wantedOwner, type ShardHandlers, type ShardLease, type ShardLeases, type ShardLeasesOptions } from './nats.shard-leases.ts';
+export { createShardLeases, readShardMap, wantedOwner, type MemberAnnouncement, type ShardHandlers, type ShardLease, type ShardLeases, type ShardLeasesOptions } from './nats.shard-leases.ts';

@@ -39,6 +39,27 @@ export interface ShardLeases {
   held(): ShardLease[];
 }
 
+/** What each member says in its entry: who it is and the shards it hosts now. */
+export interface MemberAnnouncement {
+  member: string;
+  shards: number[];
+}
+
+function bucketFor(prefix: string | undefined): string {
+  return `shards_${streamNameFor(prefix ?? DEFAULT_SUBJECT_PREFIX)}`;
+}
+
+/** The live members of a deployment and the shards each hosts, as they last announced (within a fifth of the TTL). */
+export async function readShardMap(options: { connection: NatsConnection; prefix?: string }): Promise<MemberAnnouncement[]> {
+  const kv = await new Kvm(options.connection).open(bucketFor(options.prefix));
+  const members: MemberAnnouncement[] = [];
+  for await (const key of await kv.keys('member.>')) {
+    const entry = await kv.get(key);
+    if (entry && entry.operation === 'PUT') members.push(entry.json<MemberAnnouncement>());
+  }
+  return members.sort((a, b) => a.member.localeCompare(b.member));
+}
+
 export interface ShardLeasesOptions {
   connection: NatsConnection;
   /** Processes of one deployment (one subject prefix) share the shards. */
@@ -67,13 +88,15 @@ export function wantedOwner(shard: number, members: readonly string[]): string |
 
 export function createShardLeases(options: ShardLeasesOptions): ShardLeases {
   const ttlMs = options.ttlMs ?? DEFAULT_TTL_MS;
-  const bucket = `shards_${streamNameFor(options.prefix ?? DEFAULT_SUBJECT_PREFIX)}`;
+  const bucket = bucketFor(options.prefix);
   const logger = options.logger.child({ component: 'shards', member: options.member });
   const me = memberKey(options.member);
   /** Held shards: the fence they were taken with and the entry's current revision. */
   const held = new Map<number, { fence: number; revision: number }>();
   /** Shards being handed back: still renewed until the host let go of them. */
   const releasing = new Set<number>();
+  /** Shards the host has started and not begun to release: what this member announces. */
+  const active = new Set<number>();
   let kv: KV | null = null;
   let handlers: ShardHandlers | null = null;
   let timer: NodeJS.Timeout | null = null;
@@ -99,6 +122,7 @@ export function createShardLeases(options: ShardLeasesOptions): ShardLeases {
       return true;
     } catch (error) {
       held.delete(shard);
+      active.delete(shard);
       logger.warn({ err: error, shard }, 'lost the lease of a shard: releasing it');
       void transition(() => handlers!.release([shard]));
       return false;
@@ -106,7 +130,10 @@ export function createShardLeases(options: ShardLeasesOptions): ShardLeases {
   }
 
   function handBack(store: KV, shards: number[]): void {
-    for (const shard of shards) releasing.add(shard);
+    for (const shard of shards) {
+      releasing.add(shard);
+      active.delete(shard);
+    }
     void transition(async () => {
       await handlers!.release(shards);
       for (const shard of shards) {
@@ -122,7 +149,8 @@ export function createShardLeases(options: ShardLeasesOptions): ShardLeases {
   async function tick(): Promise<void> {
     const store = kv;
     if (!store || !handlers) return;
-    await store.put(me, options.member);
+    const announcement: MemberAnnouncement = { member: options.member, shards: [...active].sort((a, b) => a - b) };
+    await store.put(me, JSON.stringify(announcement));
     const members = await liveMembers(store);
     for (const shard of [...held.keys()]) {
       if (!(await renew(store, shard)) || releasing.has(shard)) continue;
@@ -141,7 +169,10 @@ export function createShardLeases(options: ShardLeasesOptions): ShardLeases {
     }
     if (taken.length > 0) {
       logger.info({ shards: taken.map((lease) => lease.shard) }, 'took shards');
-      void transition(() => handlers!.acquire(taken));
+      void transition(async () => {
+        await handlers!.acquire(taken);
+        for (const lease of taken) if (held.get(lease.shard)?.fence === lease.fence && !releasing.has(lease.shard)) active.add(lease.shard);
+      });
     }
   }
 
