@@ -22,6 +22,7 @@ import { messagesOf, newRunState, withMessages, type RunState } from './run-stat
 import { approvalKey, assertGrantMatches, autonomousKey, executeCall, type CallToExecute, type RetryPolicy } from './tool-execution.ts';
 import type { RunContext, RunResult, TaskRunner } from './task-runner.ts';
 import { systemPrompt, taskPrompt } from './agent-prompts.ts';
+import { HANDOFF, crossTeamGate, handoffTask, handoffToolSpec, parseHandoffArgs, partyOf, type CoworkerLookup } from './handoff-tool.ts';
 
 /** The built-in tool a model uses to ask its manager what only a person can answer. */
 export const ASK_MANAGER = 'ask_manager';
@@ -34,6 +35,8 @@ export interface AgentRunnerOptions {
   tools: ToolSpec[];
   callTool: (call: ToolCall) => Promise<ToolResult>;
   retry?: RetryPolicy;
+  /** Looks up other coworkers for the `handoff` tool (e.g. from the store); without it the tool is not offered. */
+  coworkers?: CoworkerLookup;
 }
 
 type ModelToolCall = { id?: string; name: string; args: Record<string, unknown> };
@@ -129,6 +132,7 @@ class AgentStep {
           parameters: { type: 'object', properties: { question: { type: 'string' } }, required: ['question'] },
         },
       },
+      ...(this.options.coworkers ? [handoffToolSpec] : []),
     ];
     const model = this.options.model.bindTools ? this.options.model.bindTools(tools) : this.options.model;
     const reply = (await model.invoke([new SystemMessage(systemPrompt(this.context.definition, this.job)), ...this.messages], { signal: this.context.signal })) as AIMessage;
@@ -138,6 +142,13 @@ class AgentStep {
   }
 
   private async handleCalls(calls: ModelToolCall[]): Promise<RunResult> {
+    const handoffs = calls.filter((call) => call.name === HANDOFF);
+    if (handoffs.length > 0 && calls.length > 1) {
+      // A handoff ends the run: it cannot share a turn with calls whose results it would leave behind.
+      for (const [index, call] of calls.entries()) this.answer(call.id ?? `call-${this.state.steps}-${index}`, 'Not run: call handoff alone in its turn, after everything else is done.');
+      return { kind: 'progress', run: this.saved() };
+    }
+    if (handoffs[0]) return this.handoff(handoffs[0].id ?? `call-${this.state.steps}-0`, handoffs[0].args);
     const requests: ApprovalRequest[] = [];
     let question: { toolCallId: string; text: string } | null = null;
     let failed: { call: CallToExecute; error: string } | null = null;
@@ -189,11 +200,54 @@ class AgentStep {
     return { kind: 'progress', run: this.saved() };
   }
 
+  /** Within the team the offer goes out now (the receiver's policy decides); across teams the receiving manager approves first. */
+  private async handoff(toolCallId: string, rawArgs: Record<string, unknown>): Promise<RunResult> {
+    const me = this.context.definition;
+    await this.audit(`${toolCallId}:proposed`, { kind: 'tool.proposed', by: me.id, tool: HANDOFF, summary: describeCall(HANDOFF, rawArgs), detail: { args: rawArgs } });
+    const parsed = parseHandoffArgs(rawArgs);
+    const receiver = parsed.ok && parsed.args.to !== me.id ? await this.options.coworkers!(parsed.args.to) : null;
+    const problem = !parsed.ok ? parsed.error : parsed.args.to === me.id ? 'the task is already yours' : !receiver ? `there is no coworker "${parsed.args.to}"` : null;
+    if (problem || !parsed.ok || !receiver) {
+      await this.audit(`${toolCallId}:refused`, { kind: 'tool.refused', by: 'policy', tool: HANDOFF, summary: `not handed off: ${problem}` });
+      this.answer(toolCallId, `Not handed off: ${problem}.`);
+      return { kind: 'progress', run: this.saved() };
+    }
+    const gate = crossTeamGate(me, receiver);
+    const verdict = gate ? `gated: ${gate.reason}` : `autonomous: within the ${me.team} team, ${receiver.name}'s handoff policy decides`;
+    await this.audit(`${toolCallId}:classified`, { kind: 'tool.classified', by: 'policy', tool: HANDOFF, summary: verdict, detail: { verdict: gate ? 'gated' : 'autonomous', to: receiver.id, toTeam: receiver.team } });
+    if (!gate) return this.offer(toolCallId, parsed.args, receiver.id);
+    const requests = [this.approvalRequest(toolCallId, HANDOFF, rawArgs, gate.reason, 'handoff', gate.approvers)];
+    this.state = { ...this.state, awaiting: { kind: 'approvals', requests } };
+    return { kind: 'approvalNeeded', requests, run: this.saved() };
+  }
+
+  /** Offers the task; the machine sends it and waits for the receiver's answer. */
+  private async offer(toolCallId: string, args: Record<string, unknown>, to: string, approvedBy?: string): Promise<RunResult> {
+    const parsed = parseHandoffArgs(args);
+    const receiver = parsed.ok ? await this.options.coworkers!(to) : null;
+    if (!parsed.ok || !receiver) {
+      this.answer(toolCallId, `Not handed off: ${parsed.ok ? `there is no coworker "${to}" any more` : parsed.error}.`);
+      return { kind: 'progress', run: this.saved() };
+    }
+    const task = handoffTask({
+      from: this.context.definition,
+      original: this.context.task,
+      toolCallId,
+      step: this.state.steps,
+      to,
+      args: parsed.args,
+      now: this.context.now(),
+      ...(approvedBy ? { approvedBy } : {}),
+    });
+    this.state = { ...this.state, awaiting: { kind: 'handoff', toolCallId } };
+    return { kind: 'handoff', task, to: partyOf(receiver), run: this.saved() };
+  }
+
   private answer(toolCallId: string, content: string): void {
     this.messages.push(new ToolMessage({ tool_call_id: toolCallId, content }));
   }
 
-  private approvalRequest(toolCallId: string, tool: string, args: Record<string, unknown>, reason: string, risk: string): ApprovalRequest {
+  private approvalRequest(toolCallId: string, tool: string, args: Record<string, unknown>, reason: string, risk: string, approvers?: string[]): ApprovalRequest {
     const argsHash = approvalHash({ coworkerId: this.context.coworkerId, tool, args, policyVersion: this.policyVersion });
     // Deterministic, so a step re-run after a crash asks for the same approval, not a second one.
     const id = `apr-${sha256(`${this.runId}:${toolCallId}:${argsHash}:${this.state.steps}`).slice(0, 12)}`;
@@ -209,6 +263,7 @@ class AgentStep {
       policyVersion: this.policyVersion,
       taskId: this.runId,
       ...(this.job ? { jobId: this.job.id } : {}),
+      ...(approvers ? { approvers } : {}),
     };
   }
 
@@ -230,6 +285,12 @@ class AgentStep {
   private async foldNotes(notes: TaskNote[]): Promise<RunResult | null> {
     const awaiting = this.state.awaiting;
     this.state = { ...this.state, awaiting: null };
+    if (awaiting?.kind === 'handoff') {
+      const declined = notes.findLast((note) => note.kind === 'handoff');
+      if (declined?.kind === 'handoff') this.answer(awaiting.toolCallId, `${declined.to} declined: ${declined.reason}. The task is still yours: go on with it, or ask your manager.`);
+    }
+    const handoffRequest = awaiting?.kind === 'approvals' ? awaiting.requests.find((request) => request.tool === HANDOFF) : undefined;
+    if (handoffRequest) return this.foldHandoffDecision(handoffRequest, notes);
     if (awaiting?.kind === 'approvals') {
       const again: ApprovalRequest[] = [];
       let failed: { call: CallToExecute; error: string } | null = null;
@@ -276,6 +337,22 @@ class AgentStep {
         await this.audit(`budget:extended:${allowance.steps}`, { kind: 'budget.extended', by: note.by, summary: `budget extended to ${allowance.steps} steps and ${allowance.tokens} tokens` });
       }
     }
+    return null;
+  }
+
+  /** The receiving manager decided on a cross-team handoff: offer it, ask again (edited), or tell the model why not. */
+  private async foldHandoffDecision(request: ApprovalRequest, notes: TaskNote[]): Promise<RunResult | null> {
+    const note = notes.findLast((candidate) => candidate.kind === 'decision' && candidate.approvalId === request.id);
+    const decision = note?.kind === 'decision' ? note : null;
+    const to = String(request.args.to ?? '');
+    if (decision?.decision === 'approved') return this.offer(request.toolCallId, request.args, to, decision.by);
+    if (decision?.decision === 'edited' && decision.args) {
+      const requests = [this.approvalRequest(request.toolCallId, HANDOFF, decision.args, `${request.reason}; edited by ${decision.by}`, request.risk, request.approvers)];
+      this.state = { ...this.state, awaiting: { kind: 'approvals', requests } };
+      return { kind: 'approvalNeeded', requests, run: this.saved() };
+    }
+    const why = decision?.decision === 'rejected' ? `rejected by ${decision.by}${decision.reason ? `: ${decision.reason}` : ''}` : 'nobody decided in time';
+    this.answer(request.toolCallId, `Not handed off: ${why}. The task is still yours: go on with it, or ask your manager.`);
     return null;
   }
 

@@ -6,4 +6,6 @@ export { ScriptedChatModel, SCRIPTED_LABEL, type Playbook, type ScriptedTurn, ty
 export { createAuditRecorder } from './audit-recorder.ts';
 export { createScheduler, type Scheduler, type SchedulerOptions } from './scheduler.ts';
 export { createTriggerRouter, type TriggerRouter, type TriggerRouterOptions } from './trigger-router.ts';
+export { createHandoffRelay, type HandoffRelay, type HandoffRelayOptions } from './handoff-relay.ts';
+export { coworkerLookup, type CoworkerLookup } from './handoff-tool.ts';
 export { classifyCall } from './policy.ts';

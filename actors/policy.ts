@@ -11,6 +11,8 @@ export function policyOf(definition: CoworkerDefinition): CoworkerPolicy {
     approvers: approversOf(definition),
     deadlineMs: durationMs(definition.approval.deadline),
     escalation: definition.approval.escalation,
+    team: definition.team,
+    handoffs: { acceptFrom: definition.handoffs.acceptFrom ?? [definition.team], maxBacklog: definition.handoffs.maxBacklog },
   };
 }
 

@@ -16,7 +16,9 @@ export type Awaiting =
   | { kind: 'approvals'; requests: ApprovalRequest[] }
   | { kind: 'answer'; reason: 'question'; toolCallId: string }
   | { kind: 'answer'; reason: 'budget' }
-  | { kind: 'answer'; reason: 'failure'; retry: RetryCall };
+  | { kind: 'answer'; reason: 'failure'; retry: RetryCall }
+  /** The task was offered to another coworker: a decline comes back as the handoff call's result. */
+  | { kind: 'handoff'; toolCallId: string };
 
 export interface RunState {
   messages: StoredMessage[];

@@ -1,9 +1,12 @@
 // Commands per second with 1, 2 and 3 runtime processes sharing the coworkers (shard leases on
-// NATS, snapshots in FerretDB), and how long the survivors take to host everything after one
-// of three is SIGKILLed.
+// NATS; snapshots in FerretDB, or in one SQLite file the processes share on this machine), and
+// how long the survivors take to host everything after one of three is SIGKILLed.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Db } from 'mongodb';
 import { createNatsBus, readShardMap } from '../messaging/index.ts';
@@ -25,7 +28,7 @@ async function settled(connection: NatsConnection, prefix: string, members: numb
     const map = await readShardMap({ connection, prefix }).catch(() => []);
     const hosts = ALL_SHARDS.map((shard) => map.filter((member) => member.shards.includes(shard)).length);
     if (map.length === members && map.every((member) => member.shards.length > 0) && hosts.every((count) => count === 1)) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
 
@@ -43,14 +46,32 @@ export interface ProcessFigures {
   failoverMs: number;
 }
 
-export async function processFigures(options: { connection: NatsConnection; db: (name: string) => Db; natsUrl: string; mongoUri: string; coworkers: number; commands: number }): Promise<ProcessFigures> {
+export async function processFigures(options: {
+  connection: NatsConnection;
+  db: (name: string) => Db;
+  natsUrl: string;
+  mongoUri: string;
+  coworkers: number;
+  commands: number;
+  /** One SQLite file shared by the processes instead of FerretDB. */
+  sqlite?: boolean;
+}): Promise<ProcessFigures> {
   const rates = new Map<number, number>();
   let failoverMs = 0;
   for (const count of [1, 2, 3]) {
     const suffix = randomBytes(4).toString('hex');
     const prefix = `bench_${suffix}_processes.v1`;
     const dbName = `bench_processes_${suffix}`;
-    const env = { ...process.env, NATS_URL: options.natsUrl, MONGODB_URI: options.mongoUri, BENCH_DB: dbName, BENCH_PREFIX: prefix, BENCH_COWORKERS: String(options.coworkers) };
+    const sqliteDir = options.sqlite ? mkdtempSync(join(tmpdir(), 'coworkers-bench-')) : null;
+    const env = {
+      ...process.env,
+      NATS_URL: options.natsUrl,
+      MONGODB_URI: options.mongoUri,
+      BENCH_DB: dbName,
+      BENCH_PREFIX: prefix,
+      BENCH_COWORKERS: String(options.coworkers),
+      ...(sqliteDir ? { BENCH_SQLITE: join(sqliteDir, 'bench.db') } : {}),
+    };
     const children: ChildProcess[] = [];
     try {
       for (let index = 0; index < count; index++) children.push(await startProcess(env));
@@ -67,6 +88,7 @@ export async function processFigures(options: { connection: NatsConnection; db: 
     } finally {
       await Promise.all(children.map((child) => stop(child, 'SIGTERM')));
       await options.db(dbName).dropDatabase();
+      if (sqliteDir) rmSync(sqliteDir, { recursive: true, force: true });
     }
   }
   return { rates, failoverMs };

@@ -47,11 +47,15 @@ async function processFiguresSideBySide(natsUrl: string, mongoUri: string) {
   const coworkers = 300;
   console.log(`\nruntime processes sharing ${coworkers} coworkers (shard leases on NATS, FerretDB), ${COMMANDS} commands in from another connection`);
   const connection = await connect({ servers: natsUrl, noAsyncTraces: true });
-  const figures = await processFigures({ connection, db: (name) => mongo.db(name), natsUrl, mongoUri, coworkers, commands: COMMANDS });
+  const options = { connection, db: (name: string) => mongo.db(name), natsUrl, mongoUri, coworkers, commands: COMMANDS };
+  const ferret = await processFigures(options);
+  const sqlite = await processFigures({ ...options, sqlite: true });
   await connection.close();
-  for (const [count, rate] of figures.rates) line(`commands/s, ${count} runtime process${count > 1 ? 'es' : ''}`, rate.toFixed(0), '');
-  line('ratio, 3 processes / 1', (figures.rates.get(3)! / figures.rates.get(1)!).toFixed(2), '');
-  line('failover: SIGKILL one of 3 -> survivors host every shard', `${(figures.failoverMs / 1000).toFixed(1)} s`, 'target <= 10 s');
+  const processes = (count: number) => `${count} runtime process${count > 1 ? 'es' : ''}`;
+  for (const [count, rate] of ferret.rates) line(`commands/s, ${processes(count)}, FerretDB`, rate.toFixed(0), '');
+  for (const [count, rate] of sqlite.rates) line(`commands/s, ${processes(count)}, one shared SQLite file`, rate.toFixed(0), '');
+  line('ratio, 3 processes / 1: FerretDB; shared SQLite', `${(ferret.rates.get(3)! / ferret.rates.get(1)!).toFixed(2)}; ${(sqlite.rates.get(3)! / sqlite.rates.get(1)!).toFixed(2)}`, '');
+  line('failover: SIGKILL one of 3 -> survivors host every shard', `${(ferret.failoverMs / 1000).toFixed(1)} s`, 'target <= 10 s');
 }
 
 /** The console's crew view with the examples' size of crew and with a big one, in one run. */

@@ -1,17 +1,18 @@
 // One runtime process of the multi-process benchmark: hosts the shards whose leases it holds
-// (NATS, FerretDB), with the idle runner. Started by processes.bench.ts; prints "ready".
+// (NATS; FerretDB, or a SQLite file shared by the processes with BENCH_SQLITE), with the idle
+// runner. Started by processes.bench.ts; prints "ready".
 import { hostname } from 'node:os';
 import { connect } from '@nats-io/transport-node';
 import { MongoClient } from 'mongodb';
 import { createCoworkerHost } from '../actors/index.ts';
 import { createNatsBus, createShardLeases } from '../messaging/index.ts';
-import { createMongoStore } from '../persistence/index.ts';
+import { createMongoStore, createSqliteStore } from '../persistence/index.ts';
 import { idleRunner, manyDefinitions, quietLogger, saturdayClock } from './fixtures.ts';
 
-const { NATS_URL, MONGODB_URI, BENCH_DB, BENCH_PREFIX, BENCH_COWORKERS } = process.env;
+const { NATS_URL, MONGODB_URI, BENCH_DB, BENCH_PREFIX, BENCH_COWORKERS, BENCH_SQLITE } = process.env;
 const connection = await connect({ servers: NATS_URL!, noAsyncTraces: true });
 const mongo = await new MongoClient(MONGODB_URI!).connect();
-const store = createMongoStore({ db: mongo.db(BENCH_DB!) });
+const store = BENCH_SQLITE ? createSqliteStore({ path: BENCH_SQLITE }) : createMongoStore({ db: mongo.db(BENCH_DB!) });
 const bus = await createNatsBus({ connection, prefix: BENCH_PREFIX!, logger: quietLogger });
 const host = createCoworkerHost({ definitions: manyDefinitions(Number(BENCH_COWORKERS)), bus, store, runTask: idleRunner, logger: quietLogger, clock: saturdayClock() });
 const shards = createShardLeases({ connection, prefix: BENCH_PREFIX!, member: `${hostname()}:${process.pid}`, logger: quietLogger });
@@ -21,6 +22,7 @@ process.once('SIGTERM', () =>
   void (async () => {
     await shards.stop();
     await bus.close();
+    await store.close();
     await connection.drain();
     await mongo.close();
     process.exit(0);

@@ -1,6 +1,7 @@
 import type { PendingApproval } from '../gateway/index.ts';
+import type { MemberAnnouncement } from '../messaging/index.ts';
 import type { CoworkerSummary } from '../persistence/index.ts';
-import type { AuditEntry } from '../protocol/index.ts';
+import { ALL_SHARDS, shardOf, type AuditEntry } from '../protocol/index.ts';
 
 /** A plain-text table of coworkers for the terminal. */
 export function formatCoworkerTable(coworkers: CoworkerSummary[]): string {
@@ -46,4 +47,16 @@ export function formatAudit(entries: AuditEntry[]): string {
     return flat.length > 140 ? `${flat.slice(0, 140)}…` : flat;
   };
   return table([['TIME (UTC)', 'KIND', 'BY', 'RUN', 'SUMMARY'], ...entries.map((entry) => [clock(entry.at), entry.kind, entry.by, entry.runId ?? '', oneLine(entry.summary)])]);
+}
+
+/** Which runtime process hosts which shards, and how many coworkers each has; shards nobody hosts are named. */
+export function formatRuntimes(members: MemberAnnouncement[], coworkerIds: string[]): string {
+  if (members.length === 0) return 'No runtime process is running (none renewed its lease in the last 5 s).';
+  const perShard = new Map<number, number>();
+  for (const id of coworkerIds) perShard.set(shardOf(id), (perShard.get(shardOf(id)) ?? 0) + 1);
+  const rows = members.map((member) => [member.member, String(member.shards.length), String(member.shards.reduce((sum, shard) => sum + (perShard.get(shard) ?? 0), 0)), member.shards.join(',')]);
+  const hosted = new Set(members.flatMap((member) => member.shards));
+  const unhosted = ALL_SHARDS.filter((shard) => !hosted.has(shard));
+  const footer = unhosted.length === 0 ? `All ${ALL_SHARDS.length} shards are hosted.` : `Not hosted right now (being taken over): shards ${unhosted.join(', ')}.`;
+  return `${table([['RUNTIME', 'SHARDS', 'COWORKERS', 'SHARD NUMBERS'], ...rows])}\n${footer}`;
 }

@@ -1,7 +1,7 @@
 // How people reach the coworkers of a process: the web console always, Slack when configured.
 // `coworkers up` runs them beside the runtime; `coworkers gateway` runs them on their own.
 import type { Logger } from 'pino';
-import { loadUsers, startConsoleServer, startSlackGateway, withOneTimePasswords, type SignInUser } from '../gateway/index.ts';
+import { loadPeople, startConsoleServer, startSlackGateway, withOneTimePasswords, type SignInUser } from '../gateway/index.ts';
 import type { Bus } from '../messaging/index.ts';
 import type { Store } from '../persistence/index.ts';
 import { slackConfig, type Config } from './config.ts';
@@ -28,12 +28,15 @@ export interface Gateways {
 
 export async function startGateways(options: GatewaysOptions): Promise<Gateways> {
   const { config, bus, store, logger } = options;
-  const users = await loadUsers(options.dir);
+  // users.yaml and teams.yaml: who signs in, who may become a manager, the teams' names and channels.
+  const people = await loadPeople(options.dir);
+  const users = people.users;
   const signIn: SignInUser[] = options.oneTimePasswords ? withOneTimePasswords(users) : users;
   const consoleServer = await startConsoleServer({
     bus,
     store,
     users: signIn,
+    people,
     port: config.CONSOLE_PORT,
     host: config.CONSOLE_HOST,
     logger,
@@ -42,7 +45,7 @@ export async function startGateways(options: GatewaysOptions): Promise<Gateways>
   const lines = [`Console: ${consoleServer.url}`, ...signInLines(signIn, options.dir)];
   const slack = slackConfig(config);
   const slackGateway = slack
-    ? await startSlackGateway({ ...slack, bus, store, logger }).catch(async (error: unknown) => {
+    ? await startSlackGateway({ ...slack, bus, store, logger, people }).catch(async (error: unknown) => {
         await consoleServer.close();
         throw error;
       })

@@ -7,22 +7,28 @@ import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { ChatOpenAI } from '@langchain/openai';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
-import { ScriptedChatModel, createAgentRunner } from '../actors/index.ts';
+import { ScriptedChatModel, coworkerLookup, createAgentRunner } from '../actors/index.ts';
 import { createToolClient } from '../connectors/index.ts';
 import { examplePlaybooks } from '../examples/playbooks.ts';
 import { formatProblem, loadDefinitions } from '../definitions/index.ts';
 import {
+  assignCoworker,
   assignTask,
   createControlClient,
+  describeAssignment,
   decideApproval,
   hashPassword,
   listApprovals,
   listCoworkers,
+  loadPeople,
   readAudit,
+  reassignTask,
+  teamName,
+  type AssignRequest,
   type AssignTaskRequest,
   type DecisionRequest,
 } from '../gateway/index.ts';
-import { createNatsBus } from '../messaging/index.ts';
+import { createNatsBus, readShardMap } from '../messaging/index.ts';
 import { createMongoStore, createSqliteStore, type CoworkerSummary, type Store } from '../persistence/index.ts';
 import { CoworkersError, durationMs, durationSchema, isCoworkersError, type AuditQuery } from '../protocol/index.ts';
 import { distributedUrls, readConfig, slackConfig, type Config } from './config.ts';
@@ -35,7 +41,7 @@ import { startGateways } from './gateways.ts';
 import { vizCommand, type VizFormat } from './viz-command.ts';
 import { buildToolbox } from './toolbox.ts';
 import { printEvents } from './event-printer.ts';
-import { formatApprovals, formatAudit, formatCoworkerTable } from './format.ts';
+import { formatApprovals, formatAudit, formatCoworkerTable, formatRuntimes } from './format.ts';
 
 const USAGE = `Usage: coworkers <command> [options]
 
@@ -46,8 +52,13 @@ Commands:
   gateway [--dir coworkers]                  run the web console (and Slack when SLACK_* is set) on NATS_URL and MONGODB_URI
   validate <file|dir>                        check coworker definitions; prints file:line:column: problem
   list [--json] [--data .coworkers]          show coworkers: team, manager, state, backlog
+  runtimes [--json]                          show which runtime process hosts which shards (distributed mode)
   send <coworker> <text> [--as <user>]       give a coworker a task
   send <coworker> --job <job> [--as <user>]  run one of its jobs now
+  reassign <coworker> <task> --to <coworker> [--as <user>]
+                                             move a queued task to another coworker (its policy decides)
+  assign <coworker> [--team <team>] [--manager <login|slack id>] [--dir coworkers]
+                                             move it to a team and/or manager, live (people from users.yaml, teams.yaml)
   approvals [--json]                         list the gated tool calls waiting for a decision
   approve <approval> --as <user>             approve one (the user must be one of its approvers)
   reject <approval> --as <user> [--reason <text>]   reject one; the coworker is told why
@@ -80,7 +91,7 @@ function work(config: Config, logger: Logger, where: { dir: string; dataDir: str
   return {
     toolbox: (documents) =>
       buildToolbox({ ...where, documents, env: process.env, logger, serve: where.serveConnectors, slackServedElsewhere: slackConfig(config) !== null }),
-    createRunner: (bus, tools) => createAgentRunner({ model, tools, callTool: createToolClient({ bus }).call }),
+    createRunner: (bus, tools, store) => createAgentRunner({ model, tools, callTool: createToolClient({ bus }).call, coworkers: coworkerLookup(store) }),
     logger,
   };
 }
@@ -166,6 +177,9 @@ async function main(argv: string[]): Promise<number> {
       since: { type: 'string' },
       'external-connectors': { type: 'boolean', default: false },
       format: { type: 'string' },
+      to: { type: 'string' },
+      team: { type: 'string' },
+      manager: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -238,6 +252,21 @@ async function main(argv: string[]): Promise<number> {
       console.log(values.json ? JSON.stringify(coworkers, null, 2) : formatCoworkerTable(coworkers));
       return 0;
     }
+    case 'runtimes': {
+      if (!distributed) {
+        console.log('Embedded mode: "coworkers up" hosts every coworker in its one process. Set NATS_URL and MONGODB_URI to see a distributed deployment.');
+        return 0;
+      }
+      const connection = await connectNats(distributedUrls(config).natsUrl, logger);
+      try {
+        const members = await readShardMap({ connection, ...(config.COWORKERS_SUBJECT_PREFIX ? { prefix: config.COWORKERS_SUBJECT_PREFIX } : {}) });
+        const coworkers = await withDistributed(config, logger, (deps) => listCoworkers(deps.store));
+        console.log(values.json ? JSON.stringify(members, null, 2) : formatRuntimes(members, coworkers.map((coworker) => coworker.id)));
+      } finally {
+        await connection.close();
+      }
+      return 0;
+    }
     case 'send': {
       const [coworkerId, ...words] = args;
       if (!coworkerId || (words.length === 0 && !values.job)) {
@@ -246,6 +275,33 @@ async function main(argv: string[]): Promise<number> {
       const task: AssignTaskRequest = { coworkerId, text: words.join(' '), requestedBy: values.as, ...(values.job ? { jobId: values.job } : {}) };
       const sent = distributed ? await withDistributed(config, logger, (deps) => assignTask(deps, task)) : await createControlClient(socket).assignTask(task);
       console.log(values.json ? JSON.stringify(sent) : `Task ${sent.id} queued for ${coworkerId}.`);
+      return 0;
+    }
+    case 'assign': {
+      const coworkerId = args[0];
+      if (!coworkerId || (!values.team && !values.manager)) {
+        throw new CoworkersError('COMMAND_INVALID', 'assign needs a coworker and --team, --manager or both.', { hint: 'e.g. coworkers assign sam --team marketing --manager maria --dir examples' });
+      }
+      const dir = resolve(values.dir);
+      const people = await loadPeople(dir);
+      const request: AssignRequest = { coworkerId, by: values.as, ...(values.team ? { team: values.team } : {}), ...(values.manager ? { manager: values.manager } : {}) };
+      const result = distributed
+        ? await withDistributed(config, logger, (deps) => assignCoworker(deps, people, request))
+        : await createControlClient(socket).assignCoworker(request, dir);
+      console.log(values.json ? JSON.stringify(result) : describeAssignment(result, (id) => teamName(people, id)));
+      return 0;
+    }
+    case 'reassign': {
+      const [coworkerId, taskId] = args;
+      if (!coworkerId || !taskId || !values.to) {
+        throw new CoworkersError('COMMAND_INVALID', 'reassign needs a coworker, one of its queued task ids and --to.', { hint: 'e.g. coworkers reassign sam <task id> --to otto ("send" prints task ids)' });
+      }
+      const move = { coworkerId, taskId, to: values.to, by: values.as };
+      const result = distributed ? await withDistributed(config, logger, (deps) => reassignTask(deps, move)) : await createControlClient(socket).reassignTask(move);
+      if (values.json) console.log(JSON.stringify(result));
+      else if (result.status === 'accepted') console.log(`${result.to} took task ${taskId} from ${coworkerId} (now task ${result.newTaskId}).`);
+      else if (result.status === 'unconfirmed') console.log(`Sent to ${coworkerId}; ${result.to} has not answered yet ("coworkers audit ${coworkerId}" shows it once it does).`);
+      else throw new CoworkersError('COMMAND_INVALID', `${result.status === 'declined' ? `${result.to} declined` : `${coworkerId} refused`}: ${result.reason}.`, { hint: `Task ${taskId} stays with ${coworkerId}.` });
       return 0;
     }
     case 'approvals': {

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import {
   createAuditRecorder,
   createCoworkerHost,
+  createHandoffRelay,
   createScheduler,
   createTriggerRouter,
   systemClock,
@@ -18,7 +19,7 @@ import { definitionsInvalidError, loadDefinitions } from '../definitions/index.t
 import { startControlServer } from '../gateway/index.ts';
 import { createMemoryBus, createNatsBus, createShardLeases, type Bus, type ShardLeases } from '../messaging/index.ts';
 import { createMongoStore, createSqliteStore, type Documents, type Store } from '../persistence/index.ts';
-import type { CoworkerDefinition, ToolSpec } from '../protocol/index.ts';
+import { withAssignments, type CoworkerDefinition, type ToolSpec } from '../protocol/index.ts';
 import { connectMongo, connectNats } from './connections.ts';
 
 export interface Runtime {
@@ -47,8 +48,8 @@ export interface Toolbox {
 export interface WorkOptions {
   /** Builds the toolbox once the store exists: connectors keep their data (CRM, executed keys) in it. */
   toolbox?: (documents: Documents) => Promise<Toolbox>;
-  /** Builds the task runner once the bus exists (the agent runner calls tools over it). */
-  createRunner: (bus: Bus, tools: ToolSpec[]) => TaskRunner;
+  /** Builds the task runner once the bus exists (the agent runner calls tools over it, and looks handoff receivers up in the store). */
+  createRunner: (bus: Bus, tools: ToolSpec[], store: Store) => TaskRunner;
   logger: Logger;
 }
 
@@ -73,7 +74,9 @@ function warnAboutUnknownTools(definitions: CoworkerDefinition[], tools: ToolSpe
 
 /** Starts the connectors, the audit recorder and the host; closing stops them and the bus, then `release` closes what the mode opened. */
 async function startHost(options: HostOptions, release: () => Promise<void>): Promise<Runtime> {
-  const { bus, store, definitions, logger } = options;
+  const { bus, store, logger } = options;
+  // Teams and managers assigned live (`coworkers assign`) outlast a restart, unless the YAML changed since.
+  const definitions = await withAssignments(options.definitions, store.documents);
   const toolbox = options.toolbox
     ? await options.toolbox(store.documents).catch(async (error: unknown) => {
         await bus.close();
@@ -86,7 +89,9 @@ async function startHost(options: HostOptions, release: () => Promise<void>): Pr
   const served = await Promise.all(toolbox.served.map((connector) => serveConnector({ bus, connector, documents: store.documents, grants, logger })));
   const recorder = createAuditRecorder({ bus, store, logger });
   await recorder.start();
-  const host = createCoworkerHost({ definitions, bus, store, logger, runTask: options.createRunner(bus, toolbox.tools) });
+  const handoffs = createHandoffRelay({ bus, logger });
+  await handoffs.start();
+  const host = createCoworkerHost({ definitions, bus, store, logger, runTask: options.createRunner(bus, toolbox.tools, store) });
   const { shards } = options;
   if (shards) await shards.start({ acquire: (leases) => host.hostShards(leases), release: (released) => host.releaseShards(released) });
   else await host.start();
@@ -103,6 +108,7 @@ async function startHost(options: HostOptions, release: () => Promise<void>): Pr
     async close() {
       await triggers.stop();
       await scheduler.stop();
+      await handoffs.stop();
       if (shards) await shards.stop();
       else await host.stop();
       await recorder.stop();

@@ -51,7 +51,7 @@ export async function signOut() {
 
 function started(user) {
   store.trigger.sessionStarted({ user });
-  startLive({ onReconnect: loadEverything, onClosed: checkStillSignedIn });
+  startLive({ onReconnect: loadEverything, onClosed: checkStillSignedIn, onAssigned: reloadAssigned });
   loadEverything();
 }
 
@@ -64,6 +64,12 @@ function loadEverything() {
   loadCrew();
   loadApprovals();
   if (route.view === 'coworker' || route.view === 'audit') loadRoute(route);
+}
+
+/** A coworker has a new team or manager (whoever assigned it): the crew and its page are read again. */
+function reloadAssigned(coworkerId) {
+  loadCrew();
+  if (context().route.view === 'coworker' && context().coworker.id === coworkerId) loadCoworker(coworkerId);
 }
 
 /** The stream was refused: if the session is gone, api.js's 401 handling signs out. */
@@ -151,6 +157,19 @@ export async function sendTask(coworkerId, text) {
     store.trigger.chatSent({ localId, taskId: id });
   } catch (error) {
     store.trigger.chatFailed({ localId, error: errorInfo(error) });
+  }
+}
+
+/** body: { team?, manager? }; the page and the crew are read again after, with the new team and manager. */
+export async function assignCoworker(coworkerId, body) {
+  store.trigger.assignStarted({ coworkerId });
+  try {
+    const { message } = await api.post(`/api/coworkers/${encodeURIComponent(coworkerId)}/assignment`, body);
+    store.trigger.assignAnswered({ coworkerId, message });
+    loadCrew();
+    loadCoworker(coworkerId);
+  } catch (error) {
+    store.trigger.assignFailed({ coworkerId, error: errorInfo(error) });
   }
 }
 

@@ -16,9 +16,10 @@ let retryTimer = null;
 
 /**
  * Opens the stream. onReconnect runs after the stream came back from a drop (events in between
- * are lost); onClosed runs when the browser gave up on it (the server refused it, e.g. a 401).
+ * are lost); onClosed runs when the browser gave up on it (the server refused it, e.g. a 401);
+ * onAssigned(coworkerId) when a coworker got a new team or manager (its card is read again).
  */
-export function startLive({ onReconnect, onClosed }) {
+export function startLive({ onReconnect, onClosed, onAssigned }) {
   stopLive();
   let dropped = false;
   source = new EventSource('/api/events');
@@ -37,7 +38,7 @@ export function startLive({ onReconnect, onClosed }) {
     }
     store.trigger.liveChanged({ live: 'closed' });
     onClosed();
-    retryTimer = setTimeout(() => startLive({ onReconnect, onClosed }), RETRY_AFTER_CLOSE_MS);
+    retryTimer = setTimeout(() => startLive({ onReconnect, onClosed, onAssigned }), RETRY_AFTER_CLOSE_MS);
   };
   for (const [name, type] of Object.entries(storeEvents)) {
     source.addEventListener(name, (message) => {
@@ -49,6 +50,7 @@ export function startLive({ onReconnect, onClosed }) {
         return;
       }
       store.send({ ...data, type });
+      if (name === 'audit' && data.entry?.kind === 'assigned') onAssigned?.(data.coworkerId);
     });
   }
 }

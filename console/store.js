@@ -24,6 +24,8 @@ function initialContext() {
     crew: { teams: null, people: {}, error: null },
     crewFilter: { text: '', statuses: [] },
     coworker: { id: null, detail: null, error: null },
+    /** The last assignment sent from a coworker's page: { coworkerId, busy, message, error }. */
+    assign: { coworkerId: null, busy: false, message: null, error: null },
     statechart: { chart: null, error: null },
     chat: { coworkerId: null, items: [] },
     approvals: { list: null, error: null },
@@ -149,6 +151,11 @@ export const store = createStore({
       context.coworker.id === event.id ? { ...context, coworker: { ...context.coworker, error: event.error } } : context,
     statechartLoaded: (context, event) => ({ ...context, statechart: { chart: event.chart, error: null } }),
     statechartFailed: (context, event) => ({ ...context, statechart: { ...context.statechart, error: event.error } }),
+
+    // assignment
+    assignStarted: (context, event) => ({ ...context, assign: { coworkerId: event.coworkerId, busy: true, message: null, error: null } }),
+    assignAnswered: (context, event) => ({ ...context, assign: { coworkerId: event.coworkerId, busy: false, message: event.message, error: null } }),
+    assignFailed: (context, event) => ({ ...context, assign: { coworkerId: event.coworkerId, busy: false, message: null, error: event.error } }),
 
     // chat
     chatSending: (context, event) =>

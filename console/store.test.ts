@@ -160,3 +160,15 @@ describe('html``', () => {
     expect([span(45_000), span(3 * 60_000), span(125 * 60_000), span(27 * 3_600_000)]).toEqual(['45 s', '3 min', '2 h 5 min', '1 d 3 h']);
   });
 });
+
+describe('assignments', () => {
+  it('track the last one sent from a page: busy, then its answer or its error', () => {
+    store.trigger.assignStarted({ coworkerId: 'ava' });
+    expect(context().assign).toEqual({ coworkerId: 'ava', busy: true, message: null, error: null });
+    store.trigger.assignAnswered({ coworkerId: 'ava', message: 'ava is now on team Sales' });
+    expect(context().assign).toEqual({ coworkerId: 'ava', busy: false, message: 'ava is now on team Sales', error: null });
+    store.trigger.assignStarted({ coworkerId: 'ava' });
+    store.trigger.assignFailed({ coworkerId: 'ava', error: { message: 'not allowed' } });
+    expect(context().assign).toEqual({ coworkerId: 'ava', busy: false, message: null, error: { message: 'not allowed' } });
+  });
+});

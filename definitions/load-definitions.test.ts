@@ -90,7 +90,35 @@ describe('loadDefinitions', () => {
     expect(await loadDefinitions(missing)).toEqual({
       definitions: [],
       problems: [{ file: missing, line: 0, column: 0, message: 'no such file or directory: pass a coworker YAML file or a directory of them' }],
+      teams: null,
     });
+  });
+
+  it('takes any team without a teams.yaml, and only its teams with one', async () => {
+    await write({ 'ava.yaml': coworker('ava'), 'sam.yaml': coworker('sam', 'sales') });
+    expect((await loadDefinitions(directory)).problems).toEqual([]);
+
+    await write({ 'teams.yaml': 'teams:\n  - { id: marketing, name: Marketing, members: [maria] }\n' });
+    const loaded = await loadDefinitions(directory);
+    expect(loaded.teams?.map((team) => team.id)).toEqual(['marketing']);
+    expect(loaded.definitions.map(({ definition }) => definition.id)).toEqual(['ava']);
+    expect(loaded.problems.map(formatProblem)).toEqual([
+      `${join(directory, 'sam.yaml')}:4:7: team "sales" is not in teams.yaml: use one of marketing\n  or add { id: sales, name: … } to teams.yaml`,
+    ]);
+    // The same check for one file, against the teams.yaml beside it.
+    expect((await loadDefinitions(join(directory, 'sam.yaml'))).problems).toHaveLength(1);
+  });
+
+  it('reports the problems of teams.yaml with the definitions', async () => {
+    await write({ 'ava.yaml': coworker('ava'), 'teams.yaml': 'teams:\n  - id: marketing\n    nmae: Marketing\n' });
+    const loaded = await loadDefinitions(directory);
+    expect(loaded.problems.map(formatProblem)).toEqual([
+      `${join(directory, 'teams.yaml')}:2:5: teams[0].name: missing; add it`,
+      `${join(directory, 'teams.yaml')}:3:5: unknown field "nmae" — did you mean "name"?\n  fields allowed here: id, name, members, channels`,
+    ]);
+    // Members named by login must be people of users.yaml, when there is one.
+    await write({ 'teams.yaml': 'teams:\n  - { id: marketing, name: Marketing, members: [maria, mario] }\n', 'users.yaml': 'users:\n  - { login: maria, name: Maria, slack: U04MARIA01 }\n' });
+    expect((await loadDefinitions(directory)).problems.map(({ line, column, message }) => `${line}:${column}: ${message}`)).toEqual(['2:56: "mario" is not a login in users.yaml']);
   });
 
   it('reports a directory without YAML files', async () => {

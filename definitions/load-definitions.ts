@@ -1,29 +1,36 @@
 // Reads every coworker definition at a path and collects all problems at once, so one run shows
 // everything to fix instead of one error per restart.
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { dirname, extname, join } from 'node:path';
 import { CoworkersError, type CoworkerDefinition } from '../protocol/index.ts';
 import { type DefinitionProblem, parseDefinitionWithIdPosition } from './parse-definition.ts';
+import { loadTeams, loginsIn, TEAMS_FILE, type Team } from './teams-file.ts';
 
 export interface LoadedDefinitions {
   definitions: Array<{ file: string; definition: CoworkerDefinition }>;
   problems: DefinitionProblem[];
+  /** The teams of teams.yaml beside the definitions; null when there is none. */
+  teams: Team[] | null;
 }
 
 const YAML_EXTENSIONS = new Set(['.yaml', '.yml']);
 /** Files beside the definitions that configure the deployment rather than describe a coworker. */
-const NOT_DEFINITIONS = new Set(['connectors.yaml', 'connectors.yml', 'users.yaml', 'users.yml']);
+const NOT_DEFINITIONS = new Set(['connectors.yaml', 'connectors.yml', 'users.yaml', 'users.yml', 'teams.yaml', 'teams.yml']);
 
 /** Loads one definition file, or every *.yaml and *.yml file directly inside a directory. */
 export async function loadDefinitions(path: string): Promise<LoadedDefinitions> {
-  const wholePath = (file: string, message: string): LoadedDefinitions => ({ definitions: [], problems: [{ file, line: 0, column: 0, message }] });
+  const wholePath = (file: string, message: string): LoadedDefinitions => ({ definitions: [], problems: [{ file, line: 0, column: 0, message }], teams: null });
   const found = await stat(path).catch(() => undefined);
   if (!found) return wholePath(path, 'no such file or directory: pass a coworker YAML file or a directory of them');
 
   const files = found.isDirectory() ? await yamlFilesIn(path) : [path];
   if (!files.length) return wholePath(path, 'no coworker definitions here: the directory has no .yaml or .yml files');
 
-  const loaded: LoadedDefinitions = { definitions: [], problems: [] };
+  const folder = found.isDirectory() ? path : dirname(path);
+  const logins = await loginsIn(folder);
+  const { teams, problems: teamProblems } = await loadTeams(folder, logins ? { logins } : {});
+  const listed = teams && new Set(teams.map((team) => team.id));
+  const loaded: LoadedDefinitions = { definitions: [], problems: [...teamProblems], teams };
   const fileOfId = new Map<string, string>();
   for (const file of files) {
     const text = await readFile(file, 'utf8').catch((error: Error) => error);
@@ -31,9 +38,18 @@ export async function loadDefinitions(path: string): Promise<LoadedDefinitions> 
       loaded.problems.push({ file, line: 0, column: 0, message: `cannot read the file: ${text.message}` });
       continue;
     }
-    const { definition, problems, idPosition } = parseDefinitionWithIdPosition(text, file);
+    const { definition, problems, idPosition, teamPosition } = parseDefinitionWithIdPosition(text, file);
     loaded.problems.push(...problems);
     if (!definition) continue;
+    if (listed && !listed.has(definition.team)) {
+      loaded.problems.push({
+        file,
+        ...teamPosition!,
+        message: `team "${definition.team}" is not in ${TEAMS_FILE}: use one of ${[...listed].join(', ') || 'its teams (it lists none)'}`,
+        hint: `or add { id: ${definition.team}, name: … } to ${TEAMS_FILE}`,
+      });
+      continue;
+    }
     const firstFile = fileOfId.get(definition.id);
     if (firstFile) {
       loaded.problems.push({

@@ -104,7 +104,7 @@ describe('parseDefinition', () => {
           line: 10,
           column: 1,
           message: 'unknown field "timzone" — did you mean "timezone"?',
-          hint: 'fields allowed here: id, name, icon, role, team, manager, channels, timezone, workingHours, tools, jobs, approval, budget',
+          hint: 'fields allowed here: id, name, icon, role, team, manager, channels, timezone, workingHours, tools, jobs, approval, budget, handoffs',
         },
       ]);
     });

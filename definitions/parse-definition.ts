@@ -27,8 +27,8 @@ export function parseDefinition(text: string, file: string): ParsedDefinition {
   return definition ? { definition, problems } : { problems };
 }
 
-/** parseDefinition, plus where the id is written, so duplicates across files can point at it. */
-export function parseDefinitionWithIdPosition(text: string, file: string): ParsedDefinition & { idPosition?: Position } {
+/** parseDefinition, plus where the id and the team are written, so checks across files can point at them. */
+export function parseDefinitionWithIdPosition(text: string, file: string): ParsedDefinition & { idPosition?: Position; teamPosition?: Position } {
   const problem = (at: Position, message: string, hint?: string): DefinitionProblem => ({ file, ...at, message, ...(hint ? { hint } : {}) });
   const lineCounter = new LineCounter();
   // prettyErrors off: positions come from the line counter, and messages stay one line long.
@@ -65,7 +65,8 @@ export function parseDefinitionWithIdPosition(text: string, file: string): Parse
   );
   const problems = sortByPosition([...yamlProblems, ...schemaProblems]);
   const idPosition = locate.valueAt(['id']);
-  return result.success && !problems.length ? { definition: result.data, problems, idPosition } : { problems, idPosition };
+  const teamPosition = locate.valueAt(['team']);
+  return result.success && !problems.length ? { definition: result.data, problems, idPosition, teamPosition } : { problems, idPosition };
 }
 
 // Aliases are resolved only here, so an alias without an anchor surfaces as a thrown error.

@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadDefinitions } from '../definitions/index.ts';
+import { loadDefinitions, memberSlackIds } from '../definitions/index.ts';
+import { loadUsers } from '../gateway/index.ts';
 
-const { definitions, problems } = await loadDefinitions(fileURLToPath(new URL('.', import.meta.url)));
+const { definitions, problems, teams } = await loadDefinitions(fileURLToPath(new URL('.', import.meta.url)));
 const coworkers = definitions.map(({ definition }) => definition);
 
 describe('examples', () => {
@@ -22,6 +23,14 @@ describe('examples', () => {
     expect([...managerOf.keys()].sort()).toEqual(['marketing', 'sales']);
     expect([...managerOf.values()].map((managers) => managers.size)).toEqual([1, 1]);
     expect(new Set([...managerOf.values()].flatMap((managers) => [...managers])).size).toBe(2);
+  });
+
+  it("name their teams in teams.yaml, each coworker's manager a member of its team", async () => {
+    const users = await loadUsers(fileURLToPath(new URL('.', import.meta.url)));
+    expect(teams?.map(({ id, name }) => `${id}: ${name}`)).toEqual(['sales: Sales', 'marketing: Marketing']);
+    for (const { id, team, manager } of coworkers) expect(memberSlackIds(teams!.find((listed) => listed.id === team)!, users), id).toContain(manager.slack);
+    // Whoever may become a manager has an email there.
+    expect(users.every((user) => user.email)).toBe(true);
   });
 
   it('use more than one time zone and work Monday to Friday', () => {

@@ -5,6 +5,8 @@ import type { CoworkerSummary } from '../persistence/index.ts';
 import { CoworkersError, type AuditEntry, type AuditQuery, type Command, type CoworkersErrorJSON } from '../protocol/index.ts';
 import type { DecisionRequest, DecisionResult, PendingApproval } from './approval-commands.ts';
 import type { AssignTaskRequest } from './coworker-commands.ts';
+import type { ReassignRequest, ReassignResult } from './task-commands.ts';
+import type { AssignRequest, AssignResult } from './assign-commands.ts';
 
 function notRunning(socketPath: string, cause?: unknown): CoworkersError {
   return new CoworkersError('RUNTIME_NOT_RUNNING', `No running "coworkers up" answers at ${socketPath}.`, {
@@ -36,8 +38,12 @@ export function createControlClient(socketPath: string) {
     listCoworkers: () => call<CoworkerSummary[]>(socketPath, 'GET', '/coworkers'),
     assignTask: ({ coworkerId, ...task }: AssignTaskRequest) => call<Command>(socketPath, 'POST', `/coworkers/${encodeURIComponent(coworkerId)}/tasks`, task),
     listApprovals: () => call<PendingApproval[]>(socketPath, 'GET', '/approvals'),
+    /** `dir`: where users.yaml and teams.yaml are, read by the running process. */
+    assignCoworker: ({ coworkerId, ...request }: AssignRequest, dir: string) => call<AssignResult>(socketPath, 'POST', `/coworkers/${encodeURIComponent(coworkerId)}/assignment`, { ...request, dir }),
     decideApproval: ({ approvalId, ...decision }: DecisionRequest) =>
       call<DecisionResult>(socketPath, 'POST', `/approvals/${encodeURIComponent(approvalId)}/decision`, decision),
+    reassignTask: ({ coworkerId, taskId, ...move }: ReassignRequest) =>
+      call<ReassignResult>(socketPath, 'POST', `/coworkers/${encodeURIComponent(coworkerId)}/tasks/${encodeURIComponent(taskId)}/reassign`, move),
     readAudit: ({ coworkerId, runId, jobId, from }: AuditQuery) => {
       const filters = new URLSearchParams({ ...(runId ? { run: runId } : {}), ...(jobId ? { job: jobId } : {}), ...(from !== undefined ? { from: String(from) } : {}) });
       return call<AuditEntry[]>(socketPath, 'GET', `/coworkers/${encodeURIComponent(coworkerId)}/audit?${filters}`);

@@ -11,6 +11,9 @@ import type { Store } from '../persistence/index.ts';
 import { CoworkersError, isCoworkersError } from '../protocol/index.ts';
 import { assignTask, listCoworkers } from './coworker-commands.ts';
 import { decideApproval, listApprovals, readAudit, type DecisionRequest } from './approval-commands.ts';
+import { reassignTask } from './task-commands.ts';
+import { assignCoworker } from './assign-commands.ts';
+import { loadPeople } from './people.ts';
 
 export interface ControlServerOptions {
   socketPath: string;
@@ -59,11 +62,25 @@ export async function startControlServer(options: ControlServerOptions): Promise
       const taskPath = /^\/coworkers\/([^/]+)\/tasks$/.exec(url.pathname);
       const auditPath = /^\/coworkers\/([^/]+)\/audit$/.exec(url.pathname);
       const decisionPath = /^\/approvals\/([^/]+)\/decision$/.exec(url.pathname);
+      const reassignPath = /^\/coworkers\/([^/]+)\/tasks\/([^/]+)\/reassign$/.exec(url.pathname);
+      const assignmentPath = /^\/coworkers\/([^/]+)\/assignment$/.exec(url.pathname);
       if (request.method === 'GET' && url.pathname === '/coworkers') return reply(200, await listCoworkers(store));
       if (request.method === 'GET' && url.pathname === '/approvals') return reply(200, await listApprovals(store));
+      if (request.method === 'POST' && reassignPath) {
+        const body = (await readJson(request)) as { to?: unknown; by?: unknown };
+        const move = { coworkerId: decodeURIComponent(reassignPath[1]!), taskId: decodeURIComponent(reassignPath[2]!), to: String(body.to ?? ''), by: String(body.by ?? 'cli') };
+        return reply(200, await reassignTask({ bus, store, now }, move));
+      }
       if (request.method === 'POST' && decisionPath) {
         const body = (await readJson(request)) as Omit<DecisionRequest, 'approvalId'>;
         return reply(200, await decideApproval({ bus, store, now }, { ...body, approvalId: decodeURIComponent(decisionPath[1]!) }));
+      }
+      if (request.method === 'POST' && assignmentPath) {
+        // The CLI names the folder of its users.yaml and teams.yaml; the socket is the operator's own.
+        const body = (await readJson(request)) as { team?: string; manager?: string; by?: string; dir?: string };
+        const people = await loadPeople(String(body.dir ?? '.'));
+        const assignment = { coworkerId: decodeURIComponent(assignmentPath[1]!), by: String(body.by ?? 'cli'), ...(body.team !== undefined ? { team: String(body.team) } : {}), ...(body.manager !== undefined ? { manager: String(body.manager) } : {}) };
+        return reply(200, await assignCoworker({ bus, store, now }, people, assignment));
       }
       if (request.method === 'GET' && auditPath) {
         const [run, job, from] = ['run', 'job', 'from'].map((name) => url.searchParams.get(name));

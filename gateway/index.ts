@@ -1,4 +1,7 @@
 export { answerBlock, assignTask, listCoworkers, type AssignTaskRequest } from './coworker-commands.ts';
+export { assignCoworker, assignRefusal, describeAssignment, resolvePlacement, type AssignRequest, type AssignResult } from './assign-commands.ts';
+export { findPerson, loadPeople, teamName, type People } from './people.ts';
+export { reassignTask, type ReassignRequest, type ReassignResult } from './task-commands.ts';
 export { startControlServer, type ControlServerOptions } from './control-server.ts';
 export { createControlClient } from './control-client.ts';
 export { decideApproval, listApprovals, readAudit, type DecisionRequest, type DecisionResult, type PendingApproval } from './approval-commands.ts';

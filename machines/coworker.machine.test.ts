@@ -8,7 +8,14 @@ import type { CoworkerEmitted, CoworkerEvent, CoworkerPolicy, RunInput, RunOutco
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2026, 10, 23, 9, 0);
-const policy: CoworkerPolicy = { manager: 'UMANAGER', approvers: ['UMANAGER', 'UAPPROVER'], deadlineMs: HOUR, escalation: ['remind', 'manager', 'block'] };
+const policy: CoworkerPolicy = {
+  manager: 'UMANAGER',
+  approvers: ['UMANAGER', 'UAPPROVER'],
+  deadlineMs: HOUR,
+  escalation: ['remind', 'manager', 'block'],
+  team: 'marketing',
+  handoffs: { acceptFrom: ['marketing'], maxBacklog: 20 },
+};
 
 function task(id: string, at = T0): Task {
   return { id, text: `do ${id}`, source: 'person', requestedBy: 'UASKER', createdAt: at };
@@ -240,6 +247,23 @@ describe('coworker machine', () => {
     runs[0]!.resolve({ kind: 'blocked', question: 'q', at: T0 });
     await settle();
     expect(emitted.filter((e) => e.type === 'message').at(-1)).toMatchObject({ to: { kind: 'manager', id: 'UNEW' } });
+  });
+
+  it('hands approvals already waiting to a new manager: asked again, and only the new approvers decide', async () => {
+    const { send, status, runs, emitted, settle } = startCoworker();
+    send({ type: 'shift.start', at: T0 });
+    send({ type: 'task.assign', task: task('t1'), at: T0 });
+    runs[0]!.resolve(approvalNeeded([request('a1', 'email bob@acme.com')], T0 + 1));
+    await settle();
+    send({ type: 'policy.update', policy: { ...policy, manager: 'UNEW', approvers: ['UNEW'] }, at: T0 + 2 });
+    expect(emitted.filter((e) => e.type === 'approval.requested').at(-1)).toEqual({
+      type: 'approval.requested',
+      approval: { ...request('a1', 'email bob@acme.com'), approvers: ['UNEW'], requestedAt: T0 + 1, deadline: T0 + 1 + HOUR },
+    });
+    send({ type: 'approval.decide', approvalId: 'a1', decision: 'approved', by: 'UMANAGER', at: T0 + 3 });
+    expect(emitted.filter((e) => e.type === 'decision.refused').at(-1)).toMatchObject({ by: 'UMANAGER', reason: 'not an approver of this coworker' });
+    send({ type: 'approval.decide', approvalId: 'a1', decision: 'approved', by: 'UNEW', at: T0 + 4 });
+    expect(status().state.status).toBe('working');
   });
 
   it('survives persist and restore in every status with the same backlog, resuming the run', async () => {

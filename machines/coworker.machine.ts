@@ -14,6 +14,7 @@ import type {
   Wait,
 } from './coworker.types.ts';
 import type { AuditRecord, EscalationStep, Task } from '../protocol/index.ts';
+import { answerOffer, answersCurrent, currentOffer, escalateHandoff, offerCurrent, reassignQueued, receiveOffer, requesterOf, type Effects } from './coworker.handoffs.ts';
 
 /** How many task ids are remembered to drop redelivered assignments. */
 const RECENT_TASK_IDS = 500;
@@ -22,6 +23,17 @@ const RECENT_DECISIONS = 50;
 
 type Enqueue = { emit: (event: CoworkerEmitted) => void };
 type DecideEvent = Extract<CoworkerEvent, { type: 'approval.decide' }>;
+type AnswerEvent = Extract<CoworkerEvent, { type: 'handoff.answer' }>;
+
+function applyEffects(enqueue: Enqueue & { assign: (patch: Partial<CoworkerContext>) => void }, effects: Effects): void {
+  if (Object.keys(effects.patch).length > 0) enqueue.assign(effects.patch);
+  for (const event of effects.emit) enqueue.emit(event);
+}
+
+/** Who decides a request: its own approvers (a cross-team handoff: the receiver's), else the coworker's. */
+function approversOfRequest(context: CoworkerContext, request: { approvers?: string[] | undefined }): string[] {
+  return request.approvers ?? context.policy.approvers;
+}
 
 /** The time of the event that caused a transition; run outcomes carry theirs in `output`. */
 function timeOf(event: unknown, fallback: number): number {
@@ -42,7 +54,7 @@ function blockQuestion(event: unknown): string {
 }
 
 function activeWait(context: CoworkerContext): Wait | null {
-  return context.approval ?? context.block;
+  return context.approval ?? context.block ?? context.handoffWait ?? null;
 }
 
 function nextWait(context: CoworkerContext, wait: Wait, at: number): Wait {
@@ -83,7 +95,14 @@ export const coworkerMachine = setup({
     isPendingApproval: ({ context, event }) =>
       event.type === 'approval.decide' && (context.approval?.requests.some((request) => request.id === event.approvalId) ?? false),
     isLastPendingApproval: ({ context }) => context.approval?.requests.length === 1,
-    isApprover: ({ context, event }) => event.type === 'approval.decide' && context.policy.approvers.includes(event.by),
+    isApprover: ({ context, event }) => {
+      if (event.type !== 'approval.decide') return false;
+      const request = context.approval?.requests.find((candidate) => candidate.id === event.approvalId);
+      return request !== undefined && approversOfRequest(context, request).includes(event.by);
+    },
+    waitsForHandoff: ({ context }) => !context.approval && currentOffer(context) !== undefined,
+    acceptsCurrentOffer: ({ context, event }) => event.type === 'handoff.answer' && answersCurrent(context, event, 'accepted'),
+    declinesCurrentOffer: ({ context, event }) => event.type === 'handoff.answer' && answersCurrent(context, event, 'declined'),
     mayUnblock: ({ context, event }) =>
       event.type === 'block.resolve' && (event.by === context.policy.manager || context.policy.approvers.includes(event.by)),
     deadlinePassed: ({ context, event }) => {
@@ -118,20 +137,31 @@ export const coworkerMachine = setup({
       if (!context.current || !('run' in outcome) || outcome.run === undefined) return {};
       return { current: { ...context.current, notes: [], run: outcome.run } };
     }),
-    finishTask: assign({ current: null, approval: null, block: null }),
+    finishTask: assign(({ context }) => ({ current: null, approval: null, block: null, handoffWait: null, offers: (context.offers ?? []).filter((offer) => !offer.current) })),
     addNote: assign(({ context }, params: { note: TaskNote }) =>
       context.current ? { current: { ...context.current, notes: [...context.current.notes, params.note] } } : {},
     ),
-    updatePolicy: assign({ policy: ({ context, event }) => (event.type === 'policy.update' ? event.policy : context.policy) }),
+    updatePolicy: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'policy.update') return;
+      enqueue.assign({ policy: event.policy });
+      // A new manager (or approvers) decides the approvals already waiting: ask them now.
+      const { approval } = context;
+      if (!approval || JSON.stringify(event.policy.approvers) === JSON.stringify(context.policy.approvers)) return;
+      const replyTo = context.current?.task.replyTo ? { replyTo: context.current.task.replyTo } : {};
+      for (const request of approval.requests.filter((candidate) => candidate.approvers === undefined)) {
+        enqueue.emit({ type: 'approval.requested', approval: { ...request, ...replyTo, approvers: event.policy.approvers, requestedAt: approval.requestedAt, deadline: approval.deadline } });
+      }
+    }),
     reportDone: enqueueActions(({ context, event, enqueue }) => {
       const outcome = outcomeOf(event) as Extract<RunOutcome, { kind: 'done' }>;
       const task = context.current!.task;
       const manager = context.policy.manager;
       const thread = task.replyTo ? { thread: task.replyTo } : {};
       enqueue.emit({ type: 'message', to: { kind: 'manager', id: manager }, text: outcome.summary, taskId: task.id, ...thread });
-      // The person who asked hears back too, unless that is the manager.
-      if (task.source === 'person' && task.requestedBy !== manager) {
-        enqueue.emit({ type: 'message', to: { kind: 'user', id: task.requestedBy }, text: outcome.summary, taskId: task.id, ...thread });
+      // The person who asked hears back too (through a handoff as well), unless that is the manager.
+      const requester = requesterOf(task);
+      if (requester && requester !== manager) {
+        enqueue.emit({ type: 'message', to: { kind: 'user', id: requester }, text: outcome.summary, taskId: task.id, ...thread });
       }
     }),
     openApproval: enqueueActions(({ context, event, enqueue }) => {
@@ -141,14 +171,15 @@ export const coworkerMachine = setup({
       enqueue.assign({ approval: { requests: outcome.requests, requestedAt: outcome.at, deadline, step: 0 } });
       const replyTo = context.current.task.replyTo ? { replyTo: context.current.task.replyTo } : {};
       for (const request of outcome.requests) {
-        enqueue.emit({ type: 'approval.requested', approval: { ...request, ...replyTo, approvers: context.policy.approvers, requestedAt: outcome.at, deadline } });
+        const approvers = approversOfRequest(context, request);
+        enqueue.emit({ type: 'approval.requested', approval: { ...request, ...replyTo, approvers, requestedAt: outcome.at, deadline } });
         enqueue.emit(
           audit(context, {
             kind: 'approval.requested',
             by: context.coworkerId,
             approvalId: request.id,
             tool: request.tool,
-            summary: `asked ${context.policy.approvers.join(', ')} to approve ${request.summary}`,
+            summary: `asked ${approvers.join(', ')} to approve ${request.summary}`,
             detail: { args: request.args, argsHash: request.argsHash, policyVersion: request.policyVersion, reason: request.reason, deadline },
           }),
         );
@@ -204,11 +235,12 @@ export const coworkerMachine = setup({
       if (context.approval) {
         const approval = context.approval;
         const what = approval.requests.map((request) => `"${request.summary}" (approval ${request.id})`).join(', ');
-        for (const approver of context.policy.approvers) {
+        const approvers = [...new Set(approval.requests.flatMap((request) => approversOfRequest(context, request)))];
+        for (const approver of approvers) {
           enqueue.emit({ type: 'message', to: { kind: 'user', id: approver }, text: `Reminder: waiting for your decision on ${what}.` });
         }
         enqueue.assign({ approval: { ...approval, ...nextWait(context, wait, at) } });
-        enqueue.emit(audit(context, { kind: 'escalated', by: 'policy', summary: `reminded ${context.policy.approvers.join(', ')} of ${what}` }));
+        enqueue.emit(audit(context, { kind: 'escalated', by: 'policy', summary: `reminded ${approvers.join(', ')} of ${what}` }));
       } else if (context.block) {
         enqueue.emit({ type: 'message', to: { kind: 'manager', id: context.policy.manager }, text: `Reminder: still blocked: ${context.block.question}` });
         enqueue.assign({ block: { ...context.block, ...nextWait(context, wait, at) } });
@@ -254,6 +286,22 @@ export const coworkerMachine = setup({
       to: { kind: 'user' as const, id: (event as { by: string }).by },
       text: `Only the manager (${context.policy.manager}) or an approver can answer this coworker's questions.`,
     })),
+    receiveOffer: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type === 'handoff.offer') applyEffects(enqueue, receiveOffer(context, event));
+    }),
+    offerCurrent: enqueueActions(({ context, event, enqueue }) => {
+      const outcome = outcomeOf(event);
+      if (outcome.kind === 'handoff') applyEffects(enqueue, offerCurrent(context, outcome));
+    }),
+    answerOffer: enqueueActions(({ context, event, enqueue }) => applyEffects(enqueue, answerOffer(context, event as AnswerEvent))),
+    // The running task's offer is answered in awaitingApproval; here only queued tasks a person moved.
+    answerQueuedOffer: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type === 'handoff.answer' && currentOffer(context)?.task.id !== event.taskId) applyEffects(enqueue, answerOffer(context, event));
+    }),
+    reassignTask: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type === 'task.reassign') applyEffects(enqueue, reassignQueued(context, event));
+    }),
+    escalateHandoff: enqueueActions(({ context, event, enqueue }) => applyEffects(enqueue, escalateHandoff(context, timeOf(event, context.since)))),
     abandonTask: enqueueActions(({ context, enqueue }) => {
       enqueue.emit({
         type: 'message',
@@ -276,6 +324,9 @@ export const coworkerMachine = setup({
     block: null,
     recentTaskIds: [],
     recentDecisions: [],
+    offers: [],
+    handoffWait: null,
+    recentOfferAnswers: [],
     since: input.now,
   }),
   on: {
@@ -283,6 +334,9 @@ export const coworkerMachine = setup({
     'task.cancel': { actions: 'dropFromBacklog' },
     'approval.decide': { actions: { type: 'refuseDecision', params: { reason: 'no such approval is pending' } } },
     'policy.update': { actions: 'updatePolicy' },
+    'handoff.offer': { actions: 'receiveOffer' },
+    'handoff.answer': { actions: 'answerQueuedOffer' },
+    'task.reassign': { actions: 'reassignTask' },
   },
   states: {
     status: {
@@ -307,6 +361,8 @@ export const coworkerMachine = setup({
               { guard: { type: 'outcomeIs', params: { kind: 'progress' } }, target: 'working', reenter: true, actions: 'saveRun' },
               { guard: { type: 'outcomeIs', params: { kind: 'done' } }, target: 'idle', actions: ['reportDone', 'finishTask'] },
               { guard: { type: 'outcomeIs', params: { kind: 'approvalNeeded' } }, target: 'awaitingApproval', actions: ['saveRun', 'openApproval'] },
+              // Waiting for the receiver's answer is waiting for an approval: by its policy, or its manager.
+              { guard: { type: 'outcomeIs', params: { kind: 'handoff' } }, target: 'awaitingApproval', actions: ['saveRun', 'offerCurrent'] },
               { target: 'blocked', actions: ['saveRun', { type: 'openBlock', params: {} }] },
             ],
             onError: { target: 'blocked', actions: { type: 'openBlock', params: {} } },
@@ -322,8 +378,13 @@ export const coworkerMachine = setup({
               { guard: 'isLastPendingApproval', target: 'working', actions: ['decide', assign({ approval: null })] },
               { actions: 'decide' },
             ],
+            'handoff.answer': [
+              { guard: 'acceptsCurrentOffer', target: 'idle', actions: ['answerOffer', 'finishTask'] },
+              { guard: 'declinesCurrentOffer', target: 'working', actions: 'answerOffer' },
+            ],
             'deadline.reached': [
               { guard: not('deadlinePassed') },
+              { guard: 'waitsForHandoff', actions: 'escalateHandoff' },
               { guard: { type: 'escalationStepIs', params: { step: 'remind' } }, actions: 'remind' },
               { guard: { type: 'escalationStepIs', params: { step: 'manager' } }, actions: 'escalateToManager' },
               { guard: { type: 'escalationStepIs', params: { step: 'reject' } }, target: 'working', actions: 'rejectOnDeadline' },

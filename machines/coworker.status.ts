@@ -17,11 +17,16 @@ export function statusOf(snapshot: SnapshotLike): CoworkerStatus {
   const state = stateOf(snapshot);
   const status: CoworkerStatus = { state, since: context.since, backlog: context.backlog.length };
   if (context.current) status.currentTaskId = context.current.task.id;
+  const offer = context.offers?.find((candidate) => candidate.current);
   if (state.status === 'awaitingApproval' && context.approval) {
     const { requests, requestedAt, deadline } = context.approval;
-    status.waitingFor = `approval of ${requests.map((request) => `"${request.summary}"`).join(', ')} from ${context.policy.approvers.join(', ')}`;
+    const approvers = [...new Set(requests.flatMap((request) => request.approvers ?? context.policy.approvers))];
+    status.waitingFor = `approval of ${requests.map((request) => `"${request.summary}"`).join(', ')} from ${approvers.join(', ')}`;
     if (deadline !== null) status.deadline = deadline;
-    status.approvals = requests.map((request) => ({ ...request, approvers: context.policy.approvers, requestedAt, deadline }));
+    status.approvals = requests.map((request) => ({ ...request, approvers: request.approvers ?? context.policy.approvers, requestedAt, deadline }));
+  } else if (state.status === 'awaitingApproval' && offer) {
+    status.waitingFor = `${offer.to.name} (${offer.to.team}) to take the handoff of "${offer.original.text.slice(0, 80)}"`;
+    if (context.handoffWait?.deadline != null) status.deadline = context.handoffWait.deadline;
   } else if (state.status === 'blocked' && context.block) {
     status.waitingFor = `an answer from ${context.policy.manager}: ${context.block.question}`;
     if (context.block.deadline !== null) status.deadline = context.block.deadline;
@@ -33,5 +38,5 @@ export function statusOf(snapshot: SnapshotLike): CoworkerStatus {
 
 /** The deadline the host must arm a timer for, if any. */
 export function deadlineOf(context: CoworkerContext): number | null {
-  return context.approval?.deadline ?? context.block?.deadline ?? null;
+  return context.approval?.deadline ?? context.block?.deadline ?? context.handoffWait?.deadline ?? null;
 }

@@ -1,6 +1,6 @@
 // Types of the coworker statechart: its context, the events it accepts and the events it emits.
 // Every event that moves time forward carries `at` (epoch ms): the machine itself has no clock.
-import type { ApprovalRequest, AuditRecord, ChatThread, EscalationStep, PendingApprovalView, Task } from '../protocol/index.ts';
+import type { ApprovalRequest, AuditRecord, ChatThread, EscalationStep, HandoffParty, PendingApprovalView, Task } from '../protocol/index.ts';
 
 export type { ApprovalRequest };
 
@@ -14,6 +14,8 @@ export type RunOutcome =
   | { kind: 'done'; summary: string; run?: unknown; at: number }
   | { kind: 'approvalNeeded'; requests: ApprovalRequest[]; run: unknown; at: number }
   | { kind: 'blocked'; question: string; run?: unknown; at: number }
+  /** Offers the current task to another coworker; the run waits for the answer, and ends if it is taken. */
+  | { kind: 'handoff'; task: HandoffTask; to: HandoffParty; run: unknown; at: number }
   | { kind: 'failed'; error: string; at: number };
 
 export type Decision = 'approved' | 'rejected' | 'edited';
@@ -21,7 +23,29 @@ export type Decision = 'approved' | 'rejected' | 'edited';
 /** What happened to the current task while it waited on people: fed to the next step, then cleared. */
 export type TaskNote =
   | { kind: 'decision'; approvalId: string; decision: Decision | 'expired'; by: string; reason?: string; args?: Record<string, unknown>; at: number }
-  | { kind: 'answer'; answer: string; by: string; at: number };
+  | { kind: 'answer'; answer: string; by: string; at: number }
+  | { kind: 'handoff'; outcome: 'declined'; to: string; reason: string; at: number };
+
+/** A task handed to another coworker: its handoff context is always there. */
+export type HandoffTask = Task & { handoff: NonNullable<Task['handoff']> };
+
+/** A task offered to another coworker and not answered yet. */
+export interface OutgoingOffer {
+  /** The sender's own task, kept until the receiver takes it. */
+  original: Task;
+  task: HandoffTask;
+  to: HandoffParty;
+  /** True for the task the coworker was running (it waits); false for a queued task a person moved. */
+  current: boolean;
+  at: number;
+}
+
+/** How this coworker answered an offer, so a repeated offer gets the same answer again. */
+export interface OfferAnswer {
+  taskId: string;
+  outcome: 'accepted' | 'declined';
+  reason?: string;
+}
 
 export interface RunInput {
   coworkerId: string;
@@ -53,6 +77,9 @@ export interface CoworkerPolicy {
   approvers: string[];
   deadlineMs: number;
   escalation: EscalationStep[];
+  team: string;
+  /** Which handoffs it takes: team ids, coworker ids or "*", and how full its backlog may be. */
+  handoffs: { acceptFrom: string[]; maxBacklog: number };
 }
 
 export interface RecentDecision {
@@ -69,6 +96,12 @@ export interface CoworkerContext {
   current: { task: Task; notes: TaskNote[]; run: unknown } | null;
   approval: ApprovalWait | null;
   block: Block | null;
+  /** Tasks offered to other coworkers, waiting for their answer (absent in snapshots from before handoffs). */
+  offers?: OutgoingOffer[];
+  /** The wait of the current task's offer: its escalation deadline. */
+  handoffWait?: Wait | null;
+  /** Offers answered lately. */
+  recentOfferAnswers?: OfferAnswer[];
   /** Ids of tasks seen lately, so a redelivered assignment is not queued twice. */
   recentTaskIds: string[];
   /** Approvals decided lately, so a second click is told who decided first. */
@@ -91,7 +124,10 @@ export type CoworkerEvent =
   | { type: 'deadline.reached'; at: number }
   | { type: 'shift.start'; at: number }
   | { type: 'shift.end'; at: number }
-  | { type: 'policy.update'; policy: CoworkerPolicy; at: number };
+  | { type: 'policy.update'; policy: CoworkerPolicy; at: number }
+  | { type: 'handoff.offer'; task: HandoffTask; at: number }
+  | { type: 'handoff.answer'; originTaskId: string; taskId: string; outcome: 'accepted' | 'declined'; by: string; reason?: string; at: number }
+  | { type: 'task.reassign'; taskId: string; from: HandoffParty; to: HandoffParty; toApprovers: string[]; by: string; at: number };
 
 export type Recipient = { kind: 'manager' | 'user'; id: string };
 
@@ -102,4 +138,7 @@ export type CoworkerEmitted =
   | { type: 'approval.requested'; approval: PendingApprovalView }
   | { type: 'approval.decided'; approvalId: string; taskId: string; outcome: DecisionOutcome; by: string; reason?: string }
   | { type: 'decision.refused'; approvalId: string; by: string; reason: string }
-  | { type: 'audit'; entry: AuditRecord };
+  | { type: 'audit'; entry: AuditRecord }
+  | { type: 'handoff.offered'; task: HandoffTask; to: HandoffParty }
+  | { type: 'handoff.answered'; to: string; originTaskId: string; taskId: string; outcome: 'accepted' | 'declined'; reason?: string }
+  | { type: 'handoff.refused'; taskId: string; by: string; reason: string };

@@ -8,6 +8,7 @@
 // holder always gets a higher one, and the store refuses snapshot writes with a lower token than
 // the newest it has, so a holder that lost its lease without noticing cannot overwrite its successor.
 import { createHash } from 'node:crypto';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
@@ -49,8 +50,11 @@ function bucketFor(prefix: string | undefined): string {
   return `shards_${streamNameFor(prefix ?? DEFAULT_SUBJECT_PREFIX)}`;
 }
 
-/** The live members of a deployment and the shards each hosts, as they last announced (within a fifth of the TTL). */
+/** The live members of a deployment and the shards each hosts, as they last announced (within a fifth of the TTL); none before any runtime started. */
 export async function readShardMap(options: { connection: NatsConnection; prefix?: string }): Promise<MemberAnnouncement[]> {
+  const jsm = await jetstreamManager(options.connection);
+  const exists = await jsm.streams.info(`KV_${bucketFor(options.prefix)}`).then(() => true, () => false);
+  if (!exists) return [];
   const kv = await new Kvm(options.connection).open(bucketFor(options.prefix));
   const members: MemberAnnouncement[] = [];
   for await (const key of await kv.keys('member.>')) {
@@ -109,10 +113,30 @@ export function createShardLeases(options: ShardLeasesOptions): ShardLeases {
     return transitions;
   }
 
-  async function liveMembers(store: KV): Promise<string[]> {
-    const keys: string[] = [];
-    for await (const key of await store.keys('member.>')) keys.push(key);
-    return keys;
+  /**
+   * When each member's entry was last seen renewed, from one long-lived watch (listing the keys
+   * every tick would make a consumer each time). An entry that expires sends nothing, so a
+   * member not renewed for a TTL counts as gone, as its entry does.
+   */
+  const lastSeen = new Map<string, number>();
+  let watching: { stop(): void } | null = null;
+
+  async function watchMembers(store: KV): Promise<void> {
+    // Seeded by one listing, so the first tick already knows the members that are there.
+    for await (const key of await store.keys('member.>')) lastSeen.set(key, Date.now());
+    const entries = await store.watch({ key: 'member.>' });
+    watching = entries;
+    void (async () => {
+      for await (const entry of entries) {
+        if (entry.operation === 'PUT') lastSeen.set(entry.key, Date.now());
+        else lastSeen.delete(entry.key);
+      }
+    })();
+  }
+
+  function liveMembers(): string[] {
+    const now = Date.now();
+    return [...new Set([me, ...[...lastSeen].filter(([, at]) => now - at < ttlMs).map(([key]) => key)])];
   }
 
   async function renew(store: KV, shard: number): Promise<boolean> {
@@ -151,7 +175,7 @@ export function createShardLeases(options: ShardLeasesOptions): ShardLeases {
     if (!store || !handlers) return;
     const announcement: MemberAnnouncement = { member: options.member, shards: [...active].sort((a, b) => a - b) };
     await store.put(me, JSON.stringify(announcement));
-    const members = await liveMembers(store);
+    const members = liveMembers();
     for (const shard of [...held.keys()]) {
       if (!(await renew(store, shard)) || releasing.has(shard)) continue;
       if (wantedOwner(shard, members) !== me) handBack(store, [shard]);
@@ -180,6 +204,7 @@ export function createShardLeases(options: ShardLeasesOptions): ShardLeases {
     async start(given) {
       handlers = given;
       kv = await new Kvm(options.connection).create(bucket, { ttl: ttlMs, history: 1 });
+      await watchMembers(kv);
       await tick();
       await transitions;
       timer = setInterval(() => {
@@ -197,6 +222,7 @@ export function createShardLeases(options: ShardLeasesOptions): ShardLeases {
       if (store && handlers && held.size > 0) handBack(store, [...held.keys()].filter((shard) => !releasing.has(shard)));
       await transitions;
       await kv?.delete(me).catch(() => {});
+      watching?.stop();
       handlers = null;
     },
 

@@ -21,6 +21,11 @@ export const AUDIT_KINDS = [
   'unblocked',
   'escalated',
   'task.cancelled',
+  'handoff.offered',
+  'handoff.accepted',
+  'handoff.declined',
+  'handoff.received',
+  'assigned',
 ] as const;
 export const auditKindSchema = z.enum(AUDIT_KINDS);
 export type AuditKind = z.output<typeof auditKindSchema>;

@@ -150,6 +150,17 @@ export const workingHoursSchema = z
       'An end before the start is an overnight shift; an end equal to the start is around the clock.',
   );
 
+export const handoffPolicySchema = z
+  .strictObject({
+    acceptFrom: z
+      .array(z.union([z.literal('*'), id('a team or coworker id')]))
+      .min(1)
+      .optional()
+      .describe('Who may hand this coworker work: team ids, coworker ids, or "*" for anyone. Defaults to its own team. A handoff its manager or an approver approved is always taken.'),
+    maxBacklog: z.int().positive().max(1_000).default(20).describe('Handoffs are declined while this many tasks wait in its backlog.'),
+  })
+  .describe('Which handoffs from other coworkers this coworker takes; decided by policy, never by the model.');
+
 export const coworkerDefinitionSchema = z
   .strictObject({
     id: id('a coworker id').describe('Unique id of the coworker, e.g. "ava".'),
@@ -172,6 +183,7 @@ export const coworkerDefinitionSchema = z
     jobs: z.array(jobSchema).default([]).describe('Recurring duties, each with a schedule, triggers, or both.'),
     approval: approvalPolicySchema.default({ autonomous: [], gated: [], deadline: '4h', askIn: 'dm', escalation: ['remind', 'manager', 'block'] }),
     budget: budgetSchema.default({ stepsPerRun: 20, tokensPerRun: 50_000 }),
+    handoffs: handoffPolicySchema.default({ maxBacklog: 20 }),
   })
   .superRefine((definition, ctx) => {
     const jobIds = new Set<string>();
@@ -203,6 +215,7 @@ export type JobDefinition = z.output<typeof jobSchema>;
 export type WorkingHours = z.output<typeof workingHoursSchema>;
 export type ApprovalPolicy = z.output<typeof approvalPolicySchema>;
 export type EscalationStep = z.output<typeof escalationStepSchema>;
+export type HandoffPolicy = z.output<typeof handoffPolicySchema>;
 
 /** Who may decide this coworker's approvals: the policy's approvers, or else its manager. */
 export function approversOf(definition: CoworkerDefinition): string[] {

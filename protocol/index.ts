@@ -5,3 +5,4 @@ export * from './subjects.ts';
 export * from './tools.ts';
 export * from './approvals.ts';
 export * from './audit.ts';
+export * from './assignments.ts';

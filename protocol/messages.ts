@@ -9,6 +9,28 @@ export const PROTOCOL_VERSION = 1 as const;
 export const chatThreadSchema = z.strictObject({ channel: z.string().min(1), threadTs: z.string().min(1) });
 export type ChatThread = z.output<typeof chatThreadSchema>;
 
+/** A coworker as the other side of a handoff sees it. */
+export const handoffPartySchema = z.strictObject({ id: z.string().min(1), name: z.string().min(1), team: z.string().min(1) });
+export type HandoffParty = z.output<typeof handoffPartySchema>;
+
+/** What travels with a handed-off task: context from another coworker, for the receiver's prompt. */
+export const handoffContextSchema = z.strictObject({
+  from: handoffPartySchema,
+  /** The sender's task this one continues. */
+  originTaskId: z.string().min(1),
+  summary: z.string().max(10_000),
+  /** Names, links, small JSON values the sender's run produced. */
+  artifacts: z.record(z.string(), z.unknown()),
+  questions: z.array(z.string()),
+  /** Who handed it: the sender coworker, or the person who reassigned the task. */
+  by: z.string().min(1),
+  /** The receiver's manager or approver who approved a cross-team handoff. */
+  approvedBy: z.string().optional(),
+  /** The person who asked for the work in the first place; told who has it, and of the result. */
+  onBehalfOf: z.string().optional(),
+});
+export type HandoffContext = z.output<typeof handoffContextSchema>;
+
 export const taskSchema = z.strictObject({
   id: z.string().min(1),
   text: z.string().min(1, { message: 'a task needs a text: what should the coworker do?' }).max(10_000),
@@ -22,6 +44,8 @@ export const taskSchema = z.strictObject({
   trigger: z.strictObject({ id: z.string(), event: z.string(), data: z.record(z.string(), z.unknown()) }).optional(),
   /** The chat thread the task came from; the coworker answers there. */
   replyTo: chatThreadSchema.optional(),
+  /** Set when another coworker (or a person reassigning) handed this task over. */
+  handoff: handoffContextSchema.optional(),
 });
 export type Task = z.output<typeof taskSchema>;
 
@@ -43,6 +67,31 @@ export const commandSchema = z.discriminatedUnion('type', [
     path: ['args'],
   }),
   z.strictObject({ ...commandBase, type: z.literal('block.resolve'), answer: z.string().min(1), by: z.string().min(1) }),
+  // Handoffs (actors/handoff-relay.ts turns the events below into these): an offer to the
+  // receiver, its answer back to the sender, and a person moving a queued task.
+  z.strictObject({ ...commandBase, type: z.literal('handoff.offer'), task: taskSchema.required({ handoff: true }) }),
+  z.strictObject({
+    ...commandBase,
+    type: z.literal('handoff.answer'),
+    originTaskId: z.string().min(1),
+    taskId: z.string().min(1),
+    outcome: z.enum(['accepted', 'declined']),
+    by: z.string().min(1),
+    reason: z.string().optional(),
+  }),
+  z.strictObject({
+    ...commandBase,
+    type: z.literal('task.reassign'),
+    taskId: z.string().min(1),
+    from: handoffPartySchema,
+    to: handoffPartySchema,
+    /** The receiver's manager and approvers: one of them moving the task approves it for the receiver. */
+    toApprovers: z.array(z.string()),
+    by: z.string().min(1),
+  }),
+  // For the host, not the statechart: the coworker's effective definition changed (an assignment
+  // to a team or a manager), live. The host validates it with the definition schema.
+  z.strictObject({ ...commandBase, type: z.literal('definition.changed'), definition: z.record(z.string(), z.unknown()), by: z.string().min(1) }),
 ]);
 export type Command = z.output<typeof commandSchema>;
 export type CommandType = Command['type'];
@@ -70,6 +119,8 @@ export const approvalRequestSchema = z.strictObject({
   jobId: z.string().optional(),
   /** The chat thread of the task, where the approval can be asked too. */
   replyTo: chatThreadSchema.optional(),
+  /** Who decides, when not the coworker's own approvers: a cross-team handoff goes to the receiver's. */
+  approvers: z.array(z.string()).optional(),
 });
 export type ApprovalRequest = z.output<typeof approvalRequestSchema>;
 
@@ -116,6 +167,18 @@ export const coworkerEventSchema = z.discriminatedUnion('type', [
   }),
   z.strictObject({ ...eventBase, type: z.literal('audit'), entry: auditRecordSchema }),
   z.strictObject({ ...eventBase, type: z.literal('decision.refused'), approvalId: z.string(), by: z.string(), reason: z.string() }),
+  z.strictObject({ ...eventBase, type: z.literal('handoff.offered'), task: taskSchema.required({ handoff: true }), to: handoffPartySchema }),
+  z.strictObject({
+    ...eventBase,
+    type: z.literal('handoff.answered'),
+    /** The sender, who gets the answer. */
+    to: z.string(),
+    originTaskId: z.string(),
+    taskId: z.string(),
+    outcome: z.enum(['accepted', 'declined']),
+    reason: z.string().optional(),
+  }),
+  z.strictObject({ ...eventBase, type: z.literal('handoff.refused'), taskId: z.string(), by: z.string(), reason: z.string() }),
 ]);
 export type CoworkerEvent = z.output<typeof coworkerEventSchema>;
 export type CoworkerEventType = CoworkerEvent['type'];

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { parse, stringify } from 'yaml';
-import { createAgentRunner, ScriptedChatModel } from '../actors/index.ts';
+import { coworkerLookup, createAgentRunner, ScriptedChatModel } from '../actors/index.ts';
 import { startEmbedded, type Runtime } from '../cli/runtime.ts';
 import { buildToolbox } from '../cli/toolbox.ts';
 import { createToolClient } from '../connectors/index.ts';
@@ -14,7 +14,7 @@ import { examplePlaybooks } from '../examples/playbooks.ts';
 import { writeExampleData } from '../scripts/example-data.ts';
 
 const logger = pino({ level: 'silent' });
-const NOT_COWORKERS = new Set(['connectors.yaml', 'users.yaml']);
+const NOT_COWORKERS = new Set(['connectors.yaml', 'users.yaml', 'teams.yaml']);
 
 /** `connectors` may change sections of the examples' connectors.yaml (e.g. email to a test SMTP server). */
 export function examplesFolder(connectors: Record<string, unknown> = {}): string {
@@ -36,7 +36,7 @@ export function startExampleRuntime(dir: string): Promise<Runtime> {
     dir,
     dataDir,
     toolbox: (documents) => buildToolbox({ dir, dataDir, documents, env: {}, logger, serve: true, slackServedElsewhere: false }),
-    createRunner: (bus, tools) => createAgentRunner({ model: new ScriptedChatModel({ playbooks: examplePlaybooks }), tools, callTool: createToolClient({ bus }).call }),
+    createRunner: (bus, tools, store) => createAgentRunner({ model: new ScriptedChatModel({ playbooks: examplePlaybooks }), tools, callTool: createToolClient({ bus }).call, coworkers: coworkerLookup(store) }),
     logger,
   });
 }

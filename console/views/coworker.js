@@ -2,6 +2,7 @@
 // recent transitions, jobs with their schedules and triggers, its backlog, and the chat panel.
 import { absoluteTime, avatar, html, liveRelative, liveSince, pluralize, statePill, statusLabel, teamLabel } from '../format.js';
 import { personName } from '../store.js';
+import { createAssignPanel } from './assign.js';
 import { createChatPanel } from './chat.js';
 
 const STATE_WORDS = new Set(['idle', 'working', 'awaitingApproval', 'blocked', 'notStarted', 'onDuty', 'offDuty']);
@@ -14,7 +15,7 @@ const stateTag = (state) =>
       ? html`<span class="tag status-${state}">${statusLabel(state)}</span>`
       : html`<span class="tag">${state}</span>`;
 
-function headMarkup(context, card) {
+function headMarkup(context, card, team) {
   const waitingOn = card.waitingOn.map((slack) => personName(context, slack)).join(', ');
   return html`
     <div class="coworker-identity">
@@ -22,7 +23,7 @@ function headMarkup(context, card) {
       <div>
         <h1>${card.name} <span class="muted id">${card.id}</span></h1>
         <p class="role">${card.role}</p>
-        <p class="muted">Team <a href="#/">${teamLabel(card.team)}</a> · reports to ${card.manager.name}</p>
+        <p class="muted">Team <a href="#/">${team?.name ?? teamLabel(card.team)}</a> · reports to ${card.manager.name}</p>
       </div>
     </div>
     <dl class="facts">
@@ -96,7 +97,7 @@ export function createCoworkerView(container, route) {
               <div class="jobs"></div>
             </section>
           </div>
-          <aside class="coworker-side" aria-label="Chat"></aside>
+          <aside class="coworker-side" aria-label="Chat and assignment"></aside>
         </div>
       </article>`),
   );
@@ -107,6 +108,7 @@ export function createCoworkerView(container, route) {
   const chart = page.querySelector('[data-testid="statechart"]');
   const timeline = page.querySelector('[data-testid="timeline"]');
   const chat = createChatPanel(page.querySelector('.coworker-side'), route.id);
+  const assign = createAssignPanel(page.querySelector('.coworker-side'), route.id);
 
   const shown = { card: undefined, activeStates: undefined, chart: undefined, chartError: undefined, transitions: undefined, detail: undefined, error: undefined };
 
@@ -143,7 +145,7 @@ export function createCoworkerView(container, route) {
       if (detail.coworker !== shown.card) {
         shown.card = detail.coworker;
         head.hidden = false;
-        head.innerHTML = String(headMarkup(context, detail.coworker));
+        head.innerHTML = String(headMarkup(context, detail.coworker, detail.team));
         document.title = `${detail.coworker.name} · Coworkers`;
       }
       if (shown.chart && detail.activeStates !== shown.activeStates) {
@@ -160,6 +162,7 @@ export function createCoworkerView(container, route) {
       }
       shown.detail = detail;
       chat.update(context);
+      assign.update(context);
     },
   };
 }

@@ -43,10 +43,10 @@ function teamMarkup(context, team) {
   return html`
     <section class="team" data-team-id="${team.id}">
       <header class="team-head">
-        <h2>${teamLabel(team.id)}</h2>
+        <h2>${team.name ?? teamLabel(team.id)}</h2>
         <span class="muted">${pluralize(team.coworkers.length, 'coworker')}${managers ? html` · managed by ${managers}` : ''}</span>
       </header>
-      <div class="crew-table" role="table" aria-label="${teamLabel(team.id)}">
+      <div class="crew-table" role="table" aria-label="${team.name ?? teamLabel(team.id)}">
         <div class="crew-row crew-columns" role="row"><span role="columnheader">Coworker</span><span role="columnheader">Role</span><span role="columnheader">Manager</span><span role="columnheader">State</span><span role="columnheader">Waiting for</span><span role="columnheader" class="num">Backlog</span><span role="columnheader">Next run</span></div>
         <div class="crew-rows" role="rowgroup">${team.coworkers.map((card) => rowMarkup(context, card))}</div>
       </div>

@@ -12,6 +12,7 @@ import { startLiveFeed } from './live-feed.ts';
 import { generatePassword, hashPassword } from './passwords.ts';
 import type { ConsoleDeps, ConsoleUser, Route, RouteRequest } from './route.ts';
 import { approvalRoutes } from './routes-approvals.ts';
+import { assignRoutes } from './routes-assign.ts';
 import { auditRoutes } from './routes-audit.ts';
 import { crewRoutes } from './routes-crew.ts';
 import { sessionRoutes } from './routes-session.ts';
@@ -21,6 +22,7 @@ import { createSessionSigner, sessionCookieValue } from './sessions.ts';
 import { createSignInLimiter } from './sign-in-limiter.ts';
 import { sendStaticFile, staticFileOf } from './static-files.ts';
 import type { SignInUser } from './users.ts';
+import type { People } from '../people.ts';
 
 export interface ConsoleServerOptions {
   bus: Bus;
@@ -34,6 +36,8 @@ export interface ConsoleServerOptions {
   secret?: string;
   logger: Logger;
   now?: () => number;
+  /** Teams (teams.yaml) and the people who may become managers (users.yaml, with an email); the sign-in users and no teams when left out. */
+  people?: People;
 }
 
 export interface ConsoleServer {
@@ -49,6 +53,7 @@ const ROUTES: Route[] = [
   ...approvalRoutes,
   ...auditRoutes,
   ...taskRoutes,
+  ...assignRoutes,
   {
     method: 'GET',
     path: /^\/api\/events$/,
@@ -86,6 +91,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     limiter: createSignInLimiter(now),
     feed,
     streams: createEventStreams(feed, now),
+    people: options.people ?? { users: options.users, teams: null },
   };
 
   const server = createServer((request, response) => {

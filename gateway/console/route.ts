@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Bus } from '../../messaging/index.ts';
 import type { Store } from '../../persistence/index.ts';
+import type { People } from '../people.ts';
 import type { EventStreams } from './event-stream.ts';
 import type { JsonReply } from './http.ts';
 import type { LiveFeed } from './live-feed.ts';
@@ -29,6 +30,8 @@ export interface ConsoleDeps {
   limiter: SignInLimiter;
   feed: LiveFeed;
   streams: EventStreams;
+  /** users.yaml and teams.yaml: team names, and who may become a coworker's manager. */
+  people: People;
 }
 
 export interface RouteRequest {

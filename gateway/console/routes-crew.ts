@@ -1,9 +1,12 @@
-// The crew at a glance (GET /api/crew, by team) and one coworker's page (GET /api/coworkers/:id):
-// its card, active states, jobs with next runs, queued tasks and recent transitions and messages.
+// The crew at a glance (GET /api/crew, by team, named as in teams.yaml) and one coworker's page
+// (GET /api/coworkers/:id): its card, active states, jobs with next runs, queued tasks, recent
+// transitions and messages, and the assignment form's choices for its manager.
 import { CoworkersError } from '../../protocol/index.ts';
 import { backlogOf, coworkerCard, jobViews, type CoworkerCard } from './coworker-cards.ts';
 import type { Route } from './route.ts';
 import { activeStatesOf } from '../statechart/index.ts';
+import { teamName } from '../people.ts';
+import { assignOptions } from './routes-assign.ts';
 
 export const crewRoutes: Route[] = [
   {
@@ -20,7 +23,7 @@ export const crewRoutes: Route[] = [
       return {
         status: 200,
         body: {
-          teams: [...teams].map(([id, coworkers]) => ({ id, coworkers: coworkers.sort(byId) })).sort(byId),
+          teams: [...teams].map(([id, coworkers]) => ({ id, name: teamName(deps.people, id), coworkers: coworkers.sort(byId) })).sort(byId),
           // Names for the Slack ids the cards mention (approvers, managers) that people signed in as.
           people: Object.fromEntries([...deps.users.values()].map(({ user }) => [user.slack, user.name])),
         },
@@ -30,7 +33,7 @@ export const crewRoutes: Route[] = [
   {
     method: 'GET',
     path: /^\/api\/coworkers\/([^/]+)$/,
-    async handle(deps, { params: [id] }) {
+    async handle(deps, { params: [id], user }) {
       const record = await deps.store.getCoworker(id!);
       if (!record) throw new CoworkersError('COWORKER_NOT_FOUND', `There is no coworker "${id}".`, { hint: 'GET /api/crew lists them.' });
       const now = deps.now();
@@ -38,6 +41,8 @@ export const crewRoutes: Route[] = [
         status: 200,
         body: {
           coworker: coworkerCard(record, now),
+          team: { id: record.definition.team, name: teamName(deps.people, record.definition.team) },
+          assign: assignOptions(deps.people, record.definition, user),
           activeStates: activeStatesOf(record.status),
           jobs: jobViews(record.definition, now),
           backlog: backlogOf(record.snapshot),

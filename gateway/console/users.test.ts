@@ -34,6 +34,13 @@ describe('loadUsers', () => {
     ]);
   });
 
+  it('reads an email, which a manager needs, and names a malformed one', async () => {
+    expect(await loadUsers(folderWith('users:\n  - { login: maria, name: Maria Lopez, slack: U04MARIA01, email: maria@example.com }\n'))).toEqual([
+      { login: 'maria', name: 'Maria Lopez', slack: 'U04MARIA01', email: 'maria@example.com' },
+    ]);
+    expect(await problemOf('users:\n  - { login: maria, name: Maria Lopez, slack: U04MARIA01, email: maria-at-example }\n')).toContain("users[0].email: the manager's email address is not valid");
+  });
+
   it('is an empty list when the folder has no users.yaml', async () => {
     expect(await loadUsers(mkdtempSync(join(tmpdir(), 'coworkers-users-')))).toEqual([]);
   });
@@ -48,7 +55,7 @@ describe('loadUsers', () => {
 
   it('refuses unknown fields, saying which are allowed', async () => {
     const message = await problemOf(`users:\n  - { login: maria, name: Maria, slack: U04MARIA01, password: hunter2 }\n`);
-    expect(message).toContain('users[0]: unknown field "password"; fields allowed here: login, name, slack, passwordHash');
+    expect(message).toContain('users[0]: unknown field "password"; fields allowed here: login, name, slack, email, passwordHash');
     expect(await problemOf('people: []\n')).toContain('top level: unknown field "people"');
   });
 

@@ -17,6 +17,8 @@ const userSchema = z.strictObject({
   }),
   name: z.string().min(1, { message: 'give the name shown in the console, e.g. "Maria Lopez"' }).max(80),
   slack: managerSchema.shape.slack,
+  /** Needed to become a coworker's manager (`coworkers assign --manager`): a definition's manager has an email. */
+  email: managerSchema.shape.email.optional(),
   passwordHash: z
     .string()
     .superRefine((hash, ctx) => {
@@ -76,6 +78,6 @@ function describe(issue: z.core.$ZodIssue): string {
 
 function invalid(file: string, problems: string[]): CoworkersError {
   return new CoworkersError('CONFIG_INVALID', `${file} has ${problems.length === 1 ? 'a problem' : `${problems.length} problems`}:\n${problems.map((problem) => `  ${problem}`).join('\n')}`, {
-    hint: 'write it as "users:" followed by a list of { login, name, slack, passwordHash? } (the Slack ids of the coworkers\' managers and approvers)',
+    hint: 'write it as "users:" followed by a list of { login, name, slack, email?, passwordHash? } (the Slack ids of the coworkers\' managers and approvers)',
   });
 }

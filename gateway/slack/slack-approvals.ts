@@ -42,7 +42,8 @@ export function createApprovalFlow(app: App, deps: ApprovalDeps) {
     const coworker = await deps.directory.byId(approval.coworkerId);
     if (!coworker) return;
     const message = approvalMessage(lookOf(coworker), approval);
-    const inThread = coworker.approval.askIn === 'thread' && approval.replyTo;
+    // A cross-team handoff is decided by the receiving team's approvers, who may not be in the sender's thread.
+    const inThread = coworker.approval.askIn === 'thread' && approval.replyTo && approval.tool !== 'handoff';
     const targets = inThread ? [{ channel: approval.replyTo!.channel, threadTs: approval.replyTo!.threadTs }] : approval.approvers.map((approver) => ({ channel: approver }));
     const entry: Posts = posts.get(approval.id) ?? { approval, messages: [] };
     posts.set(approval.id, entry);

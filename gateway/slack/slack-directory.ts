@@ -14,6 +14,8 @@ export interface Directory {
   byId(id: string): Promise<CoworkerDefinition | undefined>;
   /** Every coworker, in brief: for rosters in replies. */
   roster(): Promise<CoworkerSummary[]>;
+  /** Reads the coworker (and the roster) from the store again next time: it was just assigned a new team or manager. */
+  forget(id: string): void;
 }
 
 /** A value read at most once per FRESH_MS. */
@@ -28,15 +30,19 @@ function fresh<T>(read: () => Promise<T>, now: () => number): () => Promise<T> {
 }
 
 export function createDirectory(store: Store, now: () => number = Date.now): Directory {
-  const roster = fresh(() => store.listCoworkers(), now);
+  let roster = fresh(() => store.listCoworkers(), now);
   const definitions = new Map<string, () => Promise<CoworkerDefinition | undefined>>();
   async function byId(id: string): Promise<CoworkerDefinition | undefined> {
     if (!definitions.has(id)) definitions.set(id, fresh(async () => (await store.getCoworker(id))?.definition, now));
     return definitions.get(id)!();
   }
   return {
-    roster,
+    roster: () => roster(),
     byId,
+    forget(id) {
+      definitions.delete(id);
+      roster = fresh(() => store.listCoworkers(), now);
+    },
     async find(text) {
       const match = /^\s*([\p{L}\p{N}_-]+)[\s,:]*(.*)$/su.exec(text);
       if (!match) return null;

@@ -10,7 +10,8 @@ import type { Logger } from 'pino';
 import { grantsFromStore, serveConnector } from '../../connectors/index.ts';
 import type { Bus, Subscription } from '../../messaging/index.ts';
 import type { Store } from '../../persistence/index.ts';
-import { subjects } from '../../protocol/index.ts';
+import { subjects, type CoworkerEvent } from '../../protocol/index.ts';
+import type { People } from '../people.ts';
 import { createApprovalFlow } from './slack-approvals.ts';
 import { createDirectory } from './slack-directory.ts';
 import { registerIntake } from './slack-intake.ts';
@@ -31,6 +32,8 @@ export interface SlackGatewayOptions {
   slackApiUrl?: string;
   logger: Logger;
   now?: () => number;
+  /** users.yaml and teams.yaml, for `/coworker assign` and teams' channels; nobody and no teams when left out. */
+  people?: People;
 }
 
 export interface SlackGateway {
@@ -71,7 +74,7 @@ export async function startSlackGateway(options: SlackGatewayOptions): Promise<S
 
   const directory = createDirectory(store, now);
   app.use(createReplayGuard(now));
-  registerIntake(app, { bus, store, directory, logger, now });
+  registerIntake(app, { bus, store, directory, people: options.people ?? { users: [], teams: null }, logger, now });
   const approvals = createApprovalFlow(app, { bus, store, directory, logger, now });
   const report = createReporter(app, directory);
   const connector = createSlackConnector(app.client, directory);
@@ -82,6 +85,11 @@ export async function startSlackGateway(options: SlackGatewayOptions): Promise<S
     await bus.consume(subjects.event('*', 'approval.decided'), approvals.onApprovalDecided, { durable: 'slack-decisions' }),
     await bus.consume(subjects.event('*', 'message'), report, { durable: 'slack-messages', concurrency: 8 }),
     await serveConnector({ bus, connector, documents: store.documents, grants: grantsFromStore(store), logger }),
+    // Live, in every gateway process: a coworker assigned a new team or manager is read again at once.
+    await bus.subscribe(subjects.allAudit, (message) => {
+      const event = message.data as CoworkerEvent;
+      if (event.type === 'audit' && event.entry.kind === 'assigned') directory.forget(event.coworkerId);
+    }),
   ];
   const started = await app.start(options.port);
   const port = options.appToken ? null : ((started as Server).address() as AddressInfo).port;

@@ -6,7 +6,10 @@ import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { Bus } from '../../messaging/index.ts';
 import type { CoworkerSummary, Store } from '../../persistence/index.ts';
+import type { CoworkerDefinition } from '../../protocol/index.ts';
 import { answerBlock, assignTask } from '../coworker-commands.ts';
+import { teamChannels, type People } from '../people.ts';
+import { handleAssign } from './slack-assign.ts';
 import { mayDirect, type Directory } from './slack-directory.ts';
 import { postAs } from './slack-voice.ts';
 
@@ -14,6 +17,8 @@ export interface IntakeDeps {
   bus: Bus;
   store: Store;
   directory: Directory;
+  /** users.yaml and teams.yaml: who may become a manager, and each team's channels. */
+  people: People;
   logger: Logger;
   now: () => number;
 }
@@ -38,6 +43,8 @@ function roster(coworkers: CoworkerSummary[]): string {
 
 export function registerIntake(app: App, deps: IntakeDeps): void {
   const { directory } = deps;
+  // A coworker takes work in its own channels and in its team's (teams.yaml), so a move to another team moves where it listens.
+  const channelsOf = (coworker: CoworkerDefinition) => [...new Set([...coworker.channels, ...teamChannels(deps.people, coworker.team)])];
   const commandDeps = { bus: deps.bus, store: deps.store, now: deps.now };
   let nameOf: ((channel: string) => Promise<string | undefined>) | null = null;
   const channelName = (client: WebClient, channel: string) => (nameOf ??= channelNames(client))(channel);
@@ -52,8 +59,8 @@ export function registerIntake(app: App, deps: IntakeDeps): void {
     }
     const { coworker, rest } = found;
     const name = await channelName(client, event.channel);
-    if (!name || !coworker.channels.includes(name)) {
-      await postAs(client, coworker, thread, { text: `I only take work in ${coworker.channels.join(', ') || 'direct messages from my manager'}. Please ask me there.` });
+    if (!name || !channelsOf(coworker).includes(name)) {
+      await postAs(client, coworker, thread, { text: `I only take work in ${channelsOf(coworker).join(', ') || 'direct messages from my manager'}. Please ask me there.` });
       return;
     }
     if (!rest) {
@@ -92,15 +99,20 @@ export function registerIntake(app: App, deps: IntakeDeps): void {
 
   app.command('/coworker', async ({ command, ack, respond, client }) => {
     await ack(); // within Slack's three seconds; the rest follows
+    const assign = /^\s*assign(?:\s+(.*))?$/is.exec(command.text);
+    if (assign) {
+      await handleAssign(client, deps, { channel: command.channel_id, user: command.user_id }, assign[1] ?? '');
+      return;
+    }
     const found = await directory.find(command.text);
     if (!found || !found.rest) {
-      await respond({ response_type: 'ephemeral', text: `Usage: /coworker <name> <task>. Coworkers: ${roster(await directory.roster())}.` });
+      await respond({ response_type: 'ephemeral', text: `Usage: /coworker <name> <task>, or /coworker assign <name> --team <team> --manager @person. Coworkers: ${roster(await directory.roster())}.` });
       return;
     }
     const { coworker, rest } = found;
     const name = await channelName(client, command.channel_id);
-    if (!name || !coworker.channels.includes(name)) {
-      await respond({ response_type: 'ephemeral', text: `${coworker.name} takes work in ${coworker.channels.join(', ') || 'direct messages from its manager'}; ask there.` });
+    if (!name || !channelsOf(coworker).includes(name)) {
+      await respond({ response_type: 'ephemeral', text: `${coworker.name} takes work in ${channelsOf(coworker).join(', ') || 'direct messages from its manager'}; ask there.` });
       return;
     }
     const posted = await postAs(client, coworker, { channel: command.channel_id }, { text: `<@${command.user_id}> asked me: ${rest}\nOn it, I'll report in this thread.` });

@@ -29,7 +29,7 @@ describe('renderStatechartMermaid', () => {
     expect(lines).toContain('coworker_shift_offDuty --> coworker_shift_onDuty : shift.start');
     expect(lines).toContain('coworker_status_blocked : block.resolve [!mayUnblock]');
     // A composite state takes no description lines in Mermaid: the machine's own go in a note.
-    expect(lines.slice(lines.indexOf('note right of coworker'), lines.indexOf('end note'))).toEqual(['note right of coworker', 'task.assign [isNewTask]', 'task.cancel', 'approval.decide', 'policy.update']);
+    expect(lines.slice(lines.indexOf('note right of coworker'), lines.indexOf('end note'))).toEqual(['note right of coworker', 'task.assign [isNewTask]', 'task.cancel', 'approval.decide', 'policy.update', 'handoff.offer', 'handoff.answer', 'task.reassign']);
   });
 
   it('styles the active states with the active class', () => {

@@ -30,8 +30,8 @@ const ASCII_WIDTHS = [
 /** Bold glyphs are about a tenth wider; other scripts get a generous average. */
 const BOLD_FACTOR = 1.1;
 const OTHER_WIDTH = 640;
-/** Fonts differ between systems: leave some room rather than clip. */
-const SAFETY = 1.06;
+/** Fonts differ between systems: DejaVu Sans (Linux without Arial or Liberation) runs about 15% wider. */
+const SAFETY = 1.2;
 
 export function textWidth(text: string, fontSize: number, bold = false): number {
   let units = 0;
