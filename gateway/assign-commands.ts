@@ -69,7 +69,7 @@ export function resolvePlacement(people: People, current: CoworkerDefinition, re
     if (!person.email) {
       throw new CoworkersError('COMMAND_INVALID', `${person.name} has no email in users.yaml, and a coworker's manager needs one.`, { hint: `Add "email: …" to ${person.login} in users.yaml.` });
     }
-    manager = { name: person.name, slack: person.slack, email: person.email };
+    manager = { name: person.name, slack: person.slack, email: person.email, ...(person.teams ? { teams: person.teams } : {}) };
   }
   const members = teamMembers(people, team);
   if (members && !members.includes(manager.slack)) {

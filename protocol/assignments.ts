@@ -40,6 +40,7 @@ const sameBase = (a: Base, b: Base) =>
   a.team === b.team &&
   a.manager.name === b.manager.name &&
   a.manager.slack === b.manager.slack &&
+  a.manager.teams === b.manager.teams &&
   a.manager.email === b.manager.email &&
   JSON.stringify(a.approvers ?? null) === JSON.stringify(b.approvers ?? null);
 

@@ -20,6 +20,23 @@ const slackUserId = z
   .string()
   .regex(/^[UW][A-Z0-9]{2,}$/, { message: 'a Slack user id looks like "U0123ABCD" (profile → ⋮ → Copy member ID)' });
 
+/** True for a Slack user id; people named otherwise (a Teams user's Entra object id) are reached in Teams. */
+export const isSlackUserId = (id: string): boolean => slackUserId.safeParse(id).success;
+
+/** A Microsoft Entra (Azure AD) object id: how Teams names a person in every activity (`from.aadObjectId`). */
+export const teamsUserId = z
+  .string()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, {
+    message: 'a Teams user is named by their Microsoft Entra object id, e.g. "6f1c1a4e-58a2-4c1b-9f0e-2d3b8c7a9e10" (Entra admin center → Users → Object ID)',
+  });
+
+/** Slack channels are "#name"; Teams channels "teams:<team name>/<channel name>". */
+const channelName = z
+  .string()
+  .regex(/^(#[a-z0-9][a-z0-9._-]*|teams:[^/\s][^/]*\/\S.*)$/, {
+    message: 'a channel is written "#name" for Slack or "teams:<team>/<channel>" for Teams, e.g. "teams:Marketing/Ad performance"',
+  });
+
 export const durationSchema = z
   .string()
   .regex(DURATION, { message: 'a duration is a number and a unit: "90s", "30m", "4h" or "2d"' })
@@ -76,6 +93,7 @@ export const managerSchema = z
   .strictObject({
     name: z.string().min(1).describe('Full name of the manager.'),
     slack: slackUserId.describe('Slack user id of the manager.'),
+    teams: teamsUserId.optional().describe('Microsoft Entra object id of the manager, to reach them in Teams.'),
     email: z.email({ message: 'the manager\'s email address is not valid' }).describe('Email address of the manager.'),
   })
   .describe('The one person this coworker reports to; by default also its only approver.');
@@ -114,14 +132,17 @@ export const jobSchema = z.strictObject({
 export const escalationStepSchema = z.enum(['remind', 'manager', 'block', 'reject']);
 
 export const approvalPolicySchema = z.strictObject({
-  approvers: z.array(slackUserId).optional().describe('Slack user ids allowed to decide; defaults to the manager.'),
+  approvers: z
+    .array(z.union([slackUserId, teamsUserId], { message: 'an approver is a Slack user id ("U0123ABCD") or a Teams user\'s Entra object id' }))
+    .optional()
+    .describe('Who may decide, by Slack user id or Teams user (Entra object id); defaults to the manager.'),
   autonomous: z.array(toolName).default([]).describe('Tools that run without asking, even when their risk would gate them.'),
   gated: z.array(toolName).default([]).describe('Tools that always ask first, whatever their risk.'),
   deadline: durationSchema.default('4h').describe('How long each step of the escalation waits.'),
   askIn: z
     .enum(['dm', 'thread'])
     .default('dm')
-    .describe('Where approvers are asked in Slack: a direct message each, or the thread the task came from (a DM when there is none).'),
+    .describe('Where approvers are asked in Slack and Teams: a direct message each, or the thread the task came from (a DM when there is none).'),
   escalation: z
     .array(escalationStepSchema)
     .min(1)
@@ -174,9 +195,9 @@ export const coworkerDefinitionSchema = z
     team: id('a team id').describe('Team the coworker belongs to, e.g. "marketing".'),
     manager: managerSchema,
     channels: z
-      .array(z.string().regex(/^#[a-z0-9][a-z0-9._-]*$/, { message: 'a channel is written "#name"' }))
+      .array(channelName)
       .default([])
-      .describe('Slack channels the coworker posts in and listens to, e.g. "#marketing".'),
+      .describe('Channels the coworker takes work in: Slack "#marketing", Teams "teams:Marketing/Ad performance", or both.'),
     timezone: timeZone,
     workingHours: workingHoursSchema.default({ days: ['mon', 'tue', 'wed', 'thu', 'fri'], start: '09:00', end: '18:00' }),
     tools: z.array(toolName).default([]).describe('Every tool this coworker is granted.'),
@@ -217,7 +238,10 @@ export type ApprovalPolicy = z.output<typeof approvalPolicySchema>;
 export type EscalationStep = z.output<typeof escalationStepSchema>;
 export type HandoffPolicy = z.output<typeof handoffPolicySchema>;
 
-/** Who may decide this coworker's approvals: the policy's approvers, or else its manager. */
+/**
+ * Who may decide this coworker's approvals: the policy's approvers, or else its manager. People
+ * are known by their Slack id; the Teams gateway maps a Teams user to it (manager.teams, users.yaml).
+ */
 export function approversOf(definition: CoworkerDefinition): string[] {
   return definition.approval.approvers ?? [definition.manager.slack];
 }

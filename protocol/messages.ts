@@ -5,8 +5,16 @@ import { auditRecordSchema } from './audit.ts';
 
 export const PROTOCOL_VERSION = 1 as const;
 
-/** Where in chat a conversation happened, so replies and reports go back to that thread. */
-export const chatThreadSchema = z.strictObject({ channel: z.string().min(1), threadTs: z.string().min(1) });
+/**
+ * Where in chat a conversation happened, so replies and reports go back to that thread. Slack:
+ * the channel id and the thread's ts. Teams (`chat: "teams"`): the conversation id to post to
+ * (a channel thread's carries its `;messageid=`) and the id of the message that started it.
+ */
+export const chatThreadSchema = z.strictObject({
+  chat: z.enum(['slack', 'teams']).optional().describe('Which chat the thread is in; Slack when absent.'),
+  channel: z.string().min(1),
+  threadTs: z.string().min(1),
+});
 export type ChatThread = z.output<typeof chatThreadSchema>;
 
 /** A coworker as the other side of a handoff sees it. */

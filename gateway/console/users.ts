@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { CoworkersError, managerSchema } from '../../protocol/index.ts';
+import { CoworkersError, managerSchema, teamsUserId } from '../../protocol/index.ts';
 import { generatePassword, parsePasswordHash } from './passwords.ts';
 
 export const USERS_FILE = 'users.yaml';
@@ -17,6 +17,8 @@ const userSchema = z.strictObject({
   }),
   name: z.string().min(1, { message: 'give the name shown in the console, e.g. "Maria Lopez"' }).max(80),
   slack: managerSchema.shape.slack,
+  /** Their Microsoft Entra object id, so the Teams gateway knows them when they click or write in Teams. */
+  teams: teamsUserId.optional(),
   /** Needed to become a coworker's manager (`coworkers assign --manager`): a definition's manager has an email. */
   email: managerSchema.shape.email.optional(),
   passwordHash: z

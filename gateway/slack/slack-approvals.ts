@@ -5,12 +5,13 @@
 import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
-import type { Bus, BusMessage } from '../../messaging/index.ts';
+import type { Bus } from '../../messaging/index.ts';
 import type { Store } from '../../persistence/index.ts';
-import { isCoworkersError, type CoworkerEvent, type PendingApprovalView } from '../../protocol/index.ts';
-import { decideApproval, listApprovals, type DecisionRequest } from '../approval-commands.ts';
-import type { Directory } from './slack-directory.ts';
-import { createSeenEvents } from './slack-events.ts';
+import { isSlackUserId, type CoworkerDefinition } from '../../protocol/index.ts';
+import type { DecisionRequest, PendingApproval } from '../approval-commands.ts';
+import { createApprovalRelay, type ChatDecision } from '../chat/approval-relay.ts';
+import { decideInChat } from '../chat/decide-in-chat.ts';
+import type { Directory } from '../chat/directory.ts';
 import { ACTIONS, VIEWS, EDIT_BLOCK_ID, approvalMessage, argsFrom, decidedMessage, decodeRef, editModal, reasonFrom, rejectModal, type ApprovalRef } from './slack-blocks.ts';
 import { lookOf, postAs, type Posted } from './slack-voice.ts';
 
@@ -22,55 +23,34 @@ export interface ApprovalDeps {
   now: () => number;
 }
 
-type Approval = PendingApprovalView & { coworkerId: string };
-
-/** Messages posted per approval, to update them once it is decided. Kept in memory: after a gateway restart, a click on an old message still gets an answer and updates it. */
-interface Posts {
-  approval: Approval;
-  messages: Posted[];
-}
-
 export function createApprovalFlow(app: App, deps: ApprovalDeps) {
-  const posts = new Map<string, Posts>();
-  const seen = createSeenEvents();
-
-  async function pending(ref: ApprovalRef): Promise<Approval | undefined> {
-    return posts.get(ref.approvalId)?.approval ?? (await listApprovals(deps.store)).find((approval) => approval.id === ref.approvalId);
-  }
-
-  async function requested(client: WebClient, approval: Approval): Promise<void> {
-    const coworker = await deps.directory.byId(approval.coworkerId);
-    if (!coworker) return;
-    const message = approvalMessage(lookOf(coworker), approval);
-    // A cross-team handoff is decided by the receiving team's approvers, who may not be in the sender's thread.
-    const inThread = coworker.approval.askIn === 'thread' && approval.replyTo && approval.tool !== 'handoff';
-    const targets = inThread ? [{ channel: approval.replyTo!.channel, threadTs: approval.replyTo!.threadTs }] : approval.approvers.map((approver) => ({ channel: approver }));
-    const entry: Posts = posts.get(approval.id) ?? { approval, messages: [] };
-    posts.set(approval.id, entry);
-    for (const target of targets) entry.messages.push(await postAs(client, coworker, target, message));
-  }
-
-  async function decided(client: WebClient, decision: Extract<CoworkerEvent, { type: 'approval.decided' }>): Promise<void> {
-    const entry = posts.get(decision.approvalId);
-    const coworker = await deps.directory.byId(decision.coworkerId);
-    if (!entry || !coworker) return;
-    posts.delete(decision.approvalId);
-    const message = decidedMessage(lookOf(coworker), entry.approval, { outcome: decision.outcome, by: decision.by, at: decision.at, ...(decision.reason ? { reason: decision.reason } : {}) });
-    await Promise.all(entry.messages.map((posted) => client.chat.update({ channel: posted.channel, ts: posted.ts, text: message.text, blocks: message.blocks })));
-  }
+  const relay = createApprovalRelay<Posted>(
+    {
+      async post(coworker: CoworkerDefinition, approval: PendingApproval) {
+        const message = approvalMessage(lookOf(coworker), approval);
+        // A cross-team handoff is decided by the receiving team's approvers, who may not be in the sender's thread.
+        const thread = approval.replyTo?.chat === 'teams' ? undefined : approval.replyTo;
+        const inThread = coworker.approval.askIn === 'thread' && thread && approval.tool !== 'handoff';
+        // Approvers named by their Teams id are asked in Teams.
+        const targets = inThread ? [{ channel: thread.channel, threadTs: thread.threadTs }] : approval.approvers.filter(isSlackUserId).map((approver) => ({ channel: approver }));
+        const posted: Posted[] = [];
+        for (const target of targets) posted.push(await postAs(app.client, coworker, target, message));
+        return posted;
+      },
+      async showDecided(coworker: CoworkerDefinition, approval: PendingApproval, decision: ChatDecision, posted: Posted[]) {
+        const message = decidedMessage(lookOf(coworker), approval, decision);
+        await Promise.all(posted.map((where) => app.client.chat.update({ channel: where.channel, ts: where.ts, text: message.text, blocks: message.blocks })));
+      },
+    },
+    deps,
+  );
 
   /** Sends the decision and tells the person what came of it when it was not applied. */
   async function decide(client: WebClient, where: { channel: string; user: string; ts?: string }, request: DecisionRequest): Promise<void> {
-    const tell = (text: string) => client.chat.postEphemeral({ channel: where.channel, user: where.user, text });
-    try {
-      const result = await decideApproval({ bus: deps.bus, store: deps.store, now: deps.now }, request);
-      if (result.status === 'refused') await tell(`You can't decide this one: ${result.reason}.`);
-      if (result.status === 'unconfirmed') await tell('Your decision was sent; the coworker has not confirmed it yet.');
-    } catch (error) {
-      if (!isCoworkersError(error, 'APPROVAL_NOT_FOUND')) throw error;
-      await tell('This approval is no longer waiting for a decision (decided, expired or cancelled).');
-      if (where.ts) await client.chat.update({ channel: where.channel, ts: where.ts, text: 'No longer waiting for a decision.', blocks: [] });
-    }
+    const result = await decideInChat(deps, request);
+    if (result.status === 'applied') return;
+    await client.chat.postEphemeral({ channel: where.channel, user: where.user, text: result.text });
+    if (result.gone && where.ts) await client.chat.update({ channel: where.channel, ts: where.ts, text: 'No longer waiting for a decision.', blocks: [] });
   }
 
   app.action(ACTIONS.approve, async ({ ack, body, client, action }) => {
@@ -89,7 +69,7 @@ export function createApprovalFlow(app: App, deps: ApprovalDeps) {
       if (body.type !== 'block_actions' || action.type !== 'button') return;
       const channel = body.channel?.id ?? body.user.id;
       const ref: ApprovalRef = { ...decodeRef(action.value ?? ''), channel, ...(body.message?.ts ? { ts: body.message.ts } : {}) };
-      const approval = await pending(ref);
+      const approval = await relay.pending(ref.approvalId);
       if (!approval) {
         await client.chat.postEphemeral({ channel, user: body.user.id, text: 'This approval is no longer waiting for a decision.' });
         return;
@@ -116,14 +96,5 @@ export function createApprovalFlow(app: App, deps: ApprovalDeps) {
     await decide(client, { channel: ref.channel ?? body.user.id, user: body.user.id }, { approvalId: ref.approvalId, decision: 'edited', by: body.user.id, args: parsed.args });
   });
 
-  return {
-    onApprovalRequested: (message: BusMessage) =>
-      seen.once(message, async (received) => {
-        if (received.type === 'approval.requested') await requested(app.client, { ...received.approval, coworkerId: received.coworkerId });
-      }),
-    onApprovalDecided: (message: BusMessage) =>
-      seen.once(message, async (received) => {
-        if (received.type === 'approval.decided') await decided(app.client, received);
-      }),
-  };
+  return { onApprovalRequested: relay.onApprovalRequested, onApprovalDecided: relay.onApprovalDecided };
 }

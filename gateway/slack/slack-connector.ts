@@ -5,7 +5,7 @@ import type { WebClient } from '@slack/web-api';
 import { SLACK_POST_DESCRIPTION, defineConnector, slackPostInput, type Connector } from '../../connectors/index.ts';
 import { CoworkersError } from '../../protocol/index.ts';
 import { reportMessage } from './slack-blocks.ts';
-import { mayDirect, type Directory } from './slack-directory.ts';
+import { mayDirect, type Directory } from '../chat/directory.ts';
 import { postAs } from './slack-voice.ts';
 
 export function createSlackConnector(client: WebClient, directory: Directory): Connector<'slack'> {

@@ -13,7 +13,7 @@ import type { Store } from '../../persistence/index.ts';
 import { subjects, type CoworkerEvent } from '../../protocol/index.ts';
 import type { People } from '../people.ts';
 import { createApprovalFlow } from './slack-approvals.ts';
-import { createDirectory } from './slack-directory.ts';
+import { createDirectory } from '../chat/directory.ts';
 import { registerIntake } from './slack-intake.ts';
 import { createReplayGuard } from './slack-replay-guard.ts';
 import { createReporter } from './slack-reports.ts';

@@ -10,7 +10,7 @@ import type { CoworkerDefinition } from '../../protocol/index.ts';
 import { answerBlock, assignTask } from '../coworker-commands.ts';
 import { teamChannels, type People } from '../people.ts';
 import { handleAssign } from './slack-assign.ts';
-import { mayDirect, type Directory } from './slack-directory.ts';
+import { mayDirect, type Directory } from '../chat/directory.ts';
 import { postAs } from './slack-voice.ts';
 
 export interface IntakeDeps {

@@ -1,4 +1,4 @@
-// Who the coworkers are, as the Slack gateway needs them: found by id or name in a message,
+// Who the coworkers are, as the chat gateways (Slack, Teams) need them: found by id or name in a message,
 // with their channels, manager and approvers. Read from the store (where every runtime registers
 // its definitions), so a gateway in its own process knows them too. The roster comes from the
 // light summaries; a full definition is read only for the coworker a message is about. Both are
