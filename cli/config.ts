@@ -14,6 +14,14 @@ const configSchema = z.object({
   SLACK_SIGNING_SECRET: z.string().min(1).optional(),
   SLACK_APP_TOKEN: z.string().startsWith('xapp-', { message: 'SLACK_APP_TOKEN is an app-level token for Socket Mode, starting with xapp-' }).optional(),
   SLACK_PORT: z.coerce.number().int().min(0).max(65_535).default(3001),
+  TEAMS_CLIENT_ID: z.string().min(1).optional(),
+  TEAMS_CLIENT_SECRET: z.string().min(1).optional(),
+  TEAMS_TENANT_ID: z.string().min(1).optional(),
+  TEAMS_PORT: z.coerce.number().int().min(0).max(65_535).default(3978),
+  TEAMS_SERVICE_URL: z.string().url({ message: 'TEAMS_SERVICE_URL must be a URL such as https://smba.trafficmanager.net/teams' }).optional(),
+  TEAMS_CLOUD: z.enum(['Public', 'USGov', 'USGovDoD', 'China'], { message: 'TEAMS_CLOUD is one of Public, USGov, USGovDoD, China' }).optional(),
+  // Local tests only: the gateway says so loudly in its log.
+  TEAMS_SKIP_AUTH: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
   CONSOLE_PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   CONSOLE_HOST: z.string().min(1).default('127.0.0.1'),
   // A single gateway (docker compose, a demo) may hand out one-time passwords like `up` does.
@@ -69,5 +77,36 @@ export function slackConfig(config: Config): SlackConfig | null {
     port: config.SLACK_PORT,
     ...(SLACK_APP_TOKEN ? { appToken: SLACK_APP_TOKEN } : {}),
     ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
+  };
+}
+
+export interface TeamsConfig {
+  clientId: string;
+  clientSecret: string;
+  tenantId: string;
+  port: number;
+  serviceUrl?: string;
+  cloudName?: string;
+  dangerouslySkipAuth: boolean;
+}
+
+/** The Teams gateway's settings, or null when Teams is not configured; a half configuration is an error. */
+export function teamsConfig(config: Config): TeamsConfig | null {
+  const { TEAMS_CLIENT_ID, TEAMS_CLIENT_SECRET, TEAMS_TENANT_ID } = config;
+  if (!TEAMS_CLIENT_ID && !TEAMS_CLIENT_SECRET && !TEAMS_TENANT_ID) return null;
+  if (!TEAMS_CLIENT_ID || !TEAMS_CLIENT_SECRET || !TEAMS_TENANT_ID) {
+    const missing = [!TEAMS_CLIENT_ID && 'TEAMS_CLIENT_ID', !TEAMS_CLIENT_SECRET && 'TEAMS_CLIENT_SECRET', !TEAMS_TENANT_ID && 'TEAMS_TENANT_ID'].filter(Boolean).join(', ');
+    throw new CoworkersError('COMMAND_INVALID', `Teams needs TEAMS_CLIENT_ID, TEAMS_CLIENT_SECRET and TEAMS_TENANT_ID; missing: ${missing}.`, {
+      hint: "All three are on the bot's app registration in the Entra admin center (Overview, and Certificates & secrets). See teams/README.md.",
+    });
+  }
+  return {
+    clientId: TEAMS_CLIENT_ID,
+    clientSecret: TEAMS_CLIENT_SECRET,
+    tenantId: TEAMS_TENANT_ID,
+    port: config.TEAMS_PORT,
+    dangerouslySkipAuth: config.TEAMS_SKIP_AUTH,
+    ...(config.TEAMS_SERVICE_URL ? { serviceUrl: config.TEAMS_SERVICE_URL } : {}),
+    ...(config.TEAMS_CLOUD ? { cloudName: config.TEAMS_CLOUD } : {}),
   };
 }

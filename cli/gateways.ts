@@ -1,10 +1,11 @@
-// How people reach the coworkers of a process: the web console always, Slack when configured.
+// How people reach the coworkers of a process: the web console always, Slack and Teams when configured.
 // `coworkers up` runs them beside the runtime; `coworkers gateway` runs them on their own.
 import type { Logger } from 'pino';
-import { loadPeople, startConsoleServer, startSlackGateway, withOneTimePasswords, type SignInUser } from '../gateway/index.ts';
+import { cloudFromName } from '@microsoft/teams.api';
+import { loadPeople, startConsoleServer, startSlackGateway, startTeamsGateway, withOneTimePasswords, type SignInUser } from '../gateway/index.ts';
 import type { Bus } from '../messaging/index.ts';
 import type { Store } from '../persistence/index.ts';
-import { slackConfig, type Config } from './config.ts';
+import { slackConfig, teamsConfig, type Config } from './config.ts';
 
 export interface GatewaysOptions {
   config: Config;
@@ -21,7 +22,7 @@ export interface GatewaysOptions {
 }
 
 export interface Gateways {
-  /** What to tell the person at the terminal: where the console is, how to sign in, where Slack listens. */
+  /** What to tell the person at the terminal: where the console is, how to sign in, where Slack and Teams listen. */
   lines: string[];
   close(): Promise<void>;
 }
@@ -43,21 +44,29 @@ export async function startGateways(options: GatewaysOptions): Promise<Gateways>
     ...(config.COWORKERS_CONSOLE_SECRET ? { secret: config.COWORKERS_CONSOLE_SECRET } : {}),
   });
   const lines = [`Console: ${consoleServer.url}`, ...signInLines(signIn, options.dir)];
-  const slack = slackConfig(config);
-  const slackGateway = slack
-    ? await startSlackGateway({ ...slack, bus, store, logger, people }).catch(async (error: unknown) => {
-        await consoleServer.close();
-        throw error;
-      })
-    : null;
-  if (slack && slackGateway) lines.push(`Slack: ${slackGateway.port === null ? 'Socket Mode' : `http://localhost:${slackGateway.port}/slack/events`}`);
-  return {
-    lines,
-    async close() {
-      await slackGateway?.close();
-      await consoleServer.close();
-    },
+  const started: Array<{ close(): Promise<void> }> = [consoleServer];
+  const closeAll = async () => {
+    for (const gateway of started.splice(0).reverse()) await gateway.close();
   };
+  try {
+    const slack = slackConfig(config);
+    if (slack) {
+      const slackGateway = await startSlackGateway({ ...slack, bus, store, logger, people });
+      started.push(slackGateway);
+      lines.push(`Slack: ${slackGateway.port === null ? 'Socket Mode' : `http://localhost:${slackGateway.port}/slack/events`}`);
+    }
+    const teams = teamsConfig(config);
+    if (teams) {
+      const { cloudName, ...settings } = teams;
+      const teamsGateway = await startTeamsGateway({ ...settings, ...(cloudName ? { cloud: cloudFromName(cloudName) } : {}), bus, store, logger, people });
+      started.push(teamsGateway);
+      lines.push(`Teams: http://localhost:${teamsGateway.port}/api/messages${teams.dangerouslySkipAuth ? ' (TEAMS_SKIP_AUTH: requests are NOT authenticated)' : ''}`);
+    }
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+  return { lines, close: closeAll };
 }
 
 function signInLines(users: SignInUser[], dir: string): string[] {

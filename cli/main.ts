@@ -49,7 +49,7 @@ Commands:
   up [--dir coworkers] [--data .coworkers]   run every coworker in one process (embedded mode)
   runtime [--dir coworkers] [--external-connectors]
                                              run the coworkers on NATS_URL and MONGODB_URI (distributed mode)
-  gateway [--dir coworkers]                  run the web console (and Slack when SLACK_* is set) on NATS_URL and MONGODB_URI
+  gateway [--dir coworkers]                  run the web console (and Slack, Teams when SLACK_*, TEAMS_* are set) on NATS_URL and MONGODB_URI
   validate <file|dir>                        check coworker definitions; prints file:line:column: problem
   list [--json] [--data .coworkers]          show coworkers: team, manager, state, backlog
   runtimes [--json]                          show which runtime process hosts which shards (distributed mode)

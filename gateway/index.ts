@@ -6,6 +6,7 @@ export { startControlServer, type ControlServerOptions } from './control-server.
 export { createControlClient } from './control-client.ts';
 export { decideApproval, listApprovals, readAudit, type DecisionRequest, type DecisionResult, type PendingApproval } from './approval-commands.ts';
 export { startSlackGateway, type SlackGateway, type SlackGatewayOptions } from './slack/slack-gateway.ts';
+export { startTeamsGateway, type TeamsGateway, type TeamsGatewayOptions } from './teams/teams-gateway.ts';
 export {
   activeStatesOf,
   coworkerStatechart,

@@ -3,6 +3,7 @@
 import type { ActionsBlock, Button, ContextBlock, KnownBlock, ModalView, PlainTextElement, SectionBlock } from '@slack/types';
 import type { PendingApprovalView, ToolRisk } from '../../protocol/index.ts';
 import type { PendingApproval } from '../approval-commands.ts';
+import { mailOf } from '../chat/approval-facts.ts';
 
 export const ACTIONS = { approve: 'approval.approve', reject: 'approval.reject', edit: 'approval.edit' } as const;
 export const VIEWS = { reject: 'approval.reject.reason', edit: 'approval.edit.args' } as const;
@@ -125,18 +126,12 @@ function approvalBlocks(coworker: CoworkerLook, approval: PendingApproval): Know
 
 /** For a mail-like call, what an approver reads at a glance: recipient, subject, and the body as a quote. */
 function mailPreview(args: Record<string, unknown>): string | undefined {
-  const { to, subject, body } = args;
-  if (to === undefined || (subject === undefined && body === undefined)) return undefined;
-  const lines = [`*To:* ${escapeMrkdwn(readable(to))}`];
-  if (subject !== undefined) lines.push(`*Subject:* ${escapeMrkdwn(readable(subject))}`);
-  if (body !== undefined) lines.push(...escapeMrkdwn(readable(body)).split('\n').map((line) => `>${line}`));
+  const mail = mailOf(args);
+  if (!mail) return undefined;
+  const lines = [`*To:* ${escapeMrkdwn(mail.to)}`];
+  if (mail.subject !== undefined) lines.push(`*Subject:* ${escapeMrkdwn(mail.subject)}`);
+  if (mail.body !== undefined) lines.push(...escapeMrkdwn(mail.body).split('\n').map((line) => `>${line}`));
   return lines.join('\n');
-}
-
-function readable(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (Array.isArray(value)) return value.map(readable).join(', ');
-  return JSON.stringify(value);
 }
 
 /** The arguments exactly, as pretty JSON in a code block; cut with a note rather than past Slack's limit. */
