@@ -201,4 +201,25 @@ describe('parseDefinition', () => {
       expect(problems.map(({ line, column }) => `${line}:${column}`)).toEqual(['3:7', '10:11', '14:15']);
     });
   });
+
+  describe('chats', () => {
+    it('takes Slack and Teams channels, a manager known in Teams, and approvers by Slack or Teams id', () => {
+      const entra = '6f1c1a4e-58a2-4c1b-9f0e-2d3b8c7a9e10';
+      const { definition, problems } = parseDefinition(
+        withLines({ 9: ['  email: maria@example.com', `  teams: ${entra}`] }, ['channels: ["#marketing", "teams:Marketing/Ad performance"]', 'approval:', `  approvers: [U04MARIA01, ${entra}]`]),
+        'ava.yaml',
+      );
+      expect(problems).toEqual([]);
+      expect(definition).toMatchObject({ channels: ['#marketing', 'teams:Marketing/Ad performance'], manager: { teams: entra }, approval: { approvers: ['U04MARIA01', entra] } });
+    });
+
+    it('says how to write a channel, a Teams user and an approver', () => {
+      const problems = problemsOf(withLines({ 9: ['  email: maria@example.com', '  teams: maria@contoso.com'] }, ['channels: ["Marketing/Ad performance"]', 'approval:', '  approvers: [maria]']));
+      expect(problems.map(({ line, column, message }) => `${line}:${column}: ${message}`)).toEqual([
+        expect.stringMatching(/^10:10: .*Microsoft Entra object id/),
+        '18:12: channels[0]: a channel is written "#name" for Slack or "teams:<team>/<channel>" for Teams, e.g. "teams:Marketing/Ad performance"',
+        `20:15: approval.approvers[0]: an approver is a Slack user id ("U0123ABCD") or a Teams user's Entra object id`,
+      ]);
+    });
+  });
 });

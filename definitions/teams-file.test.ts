@@ -25,7 +25,7 @@ describe('parseTeams', () => {
     ).toEqual([
       'teams.yaml:2:9: teams[0].id: a team id must be lowercase letters, digits and dashes, starting with a letter (e.g. "sales")',
       'teams.yaml:4:15: teams[0].members[0]: a member is a login from users.yaml (e.g. "maria") or a Slack user id (e.g. "U04MARIA01")',
-      'teams.yaml:5:16: teams[0].channels[0]: a channel is written "#name"',
+      'teams.yaml:5:16: teams[0].channels[0]: a channel is written "#name" for Slack or "teams:<team>/<channel>" for Teams, e.g. "teams:Marketing/Ad performance"',
       'teams.yaml:8:5: unknown field "chanels" — did you mean "channels"?\n  fields allowed here: id, name, members, channels',
     ]);
   });

@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isMap, LineCounter, parse, parseDocument } from 'yaml';
 import { z } from 'zod';
+import { channelSchema } from '../protocol/index.ts';
 import { closestMatch } from './closest-match.ts';
 import { plainLanguageErrors, type FieldPath } from './describe-issue.ts';
 import type { DefinitionProblem } from './parse-definition.ts';
@@ -21,7 +22,7 @@ const teamSchema = z.strictObject({
   members: z
     .array(z.string().refine((member) => LOGIN.test(member) || SLACK_ID.test(member), { message: 'a member is a login from users.yaml (e.g. "maria") or a Slack user id (e.g. "U04MARIA01")' }))
     .default([]),
-  channels: z.array(z.string().regex(/^#[a-z0-9][a-z0-9._-]*$/, { message: 'a channel is written "#name"' })).default([]),
+  channels: z.array(channelSchema).default([]),
 });
 
 const teamsFileSchema = z.strictObject({ teams: z.array(teamSchema) }).superRefine((file, ctx) => {

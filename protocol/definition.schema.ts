@@ -31,7 +31,7 @@ export const teamsUserId = z
   });
 
 /** Slack channels are "#name"; Teams channels "teams:<team name>/<channel name>". */
-const channelName = z
+export const channelSchema = z
   .string()
   .regex(/^(#[a-z0-9][a-z0-9._-]*|teams:[^/\s][^/]*\/\S.*)$/, {
     message: 'a channel is written "#name" for Slack or "teams:<team>/<channel>" for Teams, e.g. "teams:Marketing/Ad performance"',
@@ -195,7 +195,7 @@ export const coworkerDefinitionSchema = z
     team: id('a team id').describe('Team the coworker belongs to, e.g. "marketing".'),
     manager: managerSchema,
     channels: z
-      .array(channelName)
+      .array(channelSchema)
       .default([])
       .describe('Channels the coworker takes work in: Slack "#marketing", Teams "teams:Marketing/Ad performance", or both.'),
     timezone: timeZone,

@@ -17,7 +17,7 @@ export function startRuntimeProcess(
   env: NodeJS.ProcessEnv,
   cleanups: Array<() => Promise<void>>,
   options: { args?: string[]; ready?: string } = {},
-): Promise<ChildProcess & { output: () => string }> {
+): Promise<ChildProcess & { output: () => string; errors: () => string }> {
   const ready = options.ready ?? 'ready';
   const child = spawn(process.execPath, [fixture, ...(options.args ?? [])], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
@@ -29,7 +29,7 @@ export function startRuntimeProcess(
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
-      if (stdout.includes(ready)) resolve(Object.assign(child, { output: () => stdout }));
+      if (stdout.includes(ready)) resolve(Object.assign(child, { output: () => stdout, errors: () => stderr }));
     });
     child.once('exit', (code) => reject(new Error(`runtime exited with ${code}: ${stderr}`)));
   });

@@ -8,12 +8,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createAgentRunner, createAuditRecorder, createCoworkerHost, ScriptedChatModel, type Playbook } from '../actors/index.ts';
 import { createToolClient, grantsFromStore, serveConnector } from '../connectors/index.ts';
 import { loadDefinitions } from '../definitions/index.ts';
-import { startTeamsGateway } from '../gateway/index.ts';
+import { startSlackGateway, startTeamsGateway } from '../gateway/index.ts';
 import { createMemoryBus, type Bus } from '../messaging/index.ts';
 import { createSqliteStore, type Store } from '../persistence/index.ts';
 import { countingEmailConnector } from './email-connector.ts';
 import { definitionYaml, uniqueName, waitFor, writeDefinitions } from './helpers.ts';
 import { connectAsTest, startRuntimeProcess } from './runtime-processes.ts';
+import { startFakeSlack } from './slack-fake.ts';
+import { appMention, sendEvent } from './slack-requests.ts';
 import { BOT, cardAction, channelMention, personalMessage, postActivity, startFakeTeams, type ConnectorCall, type FakeTeams, type Person } from './teams-fake.ts';
 
 const logger = pino({ level: 'silent' });
@@ -36,6 +38,7 @@ const sendOneEmail: Playbook = ({ turn, latest }) =>
   turn === 0 ? { calls: [{ tool: 'email.send', args: { to: ['ann@acme.example'], subject: 'Renewal', body: 'Shall we sign this week?' } }] } : { text: `sent: ${latest.join(' ')}` };
 
 interface Stack {
+  bus: Bus;
   teams: FakeTeams;
   url: string;
   store: Store;
@@ -66,7 +69,7 @@ async function inOneProcess(): Promise<Stack> {
   const store = createSqliteStore({ path: ':memory:' });
   const { definitions } = await loadDefinitions(writeDefinitions({ arlo }));
   const email = await serveEmail(bus, store);
-  const runTask = createAgentRunner({ model: new ScriptedChatModel({ fallback: sendOneEmail }), tools: email.connector.specs, callTool: createToolClient({ bus }).call });
+  const runTask = createAgentRunner({ model: new ScriptedChatModel({ fallback: sendOneEmail }), tools: [...email.connector.specs], callTool: createToolClient({ bus }).call });
   const host = createCoworkerHost({ definitions: definitions.map((entry) => entry.definition), bus, store, logger, runTask });
   const recorder = createAuditRecorder({ bus, store, logger });
   await recorder.start();
@@ -77,7 +80,7 @@ async function inOneProcess(): Promise<Stack> {
     await store.close();
   });
   const teams = await fakeTeams();
-  return { teams, url: await gatewayOn(bus, store, teams), store, email };
+  return { bus, teams, url: await gatewayOn(bus, store, teams), store, email };
 }
 
 /** The runtime as a process of its own; the gateway here, meeting it over NATS and MongoDB. */
@@ -87,7 +90,7 @@ async function overNats(): Promise<Stack> {
   const email = await serveEmail(bus, store);
   await startRuntimeProcess('tests/fixtures/agent-runtime.ts', env, cleanups);
   const teams = await fakeTeams();
-  return { teams, url: await gatewayOn(bus, store, teams), store, email };
+  return { bus, teams, url: await gatewayOn(bus, store, teams), store, email };
 }
 
 const cardOf = (call: ConnectorCall) => call.body.attachments?.[0]?.content as { body: unknown[]; actions?: Array<{ verb?: string; card?: { actions: Array<{ verb: string; data: Record<string, string> }> }; data?: Record<string, string> }> } | undefined;
@@ -158,4 +161,88 @@ function describeTeamsFlows(setting: string, setup: () => Promise<Stack>) {
 }
 
 describeTeamsFlows('one process', inOneProcess);
+
+describe('Teams (one process): who gets in and where', () => {
+  it('refuses activities without a valid Teams token, and nothing happens', async () => {
+    const stack = await inOneProcess();
+    const { teams, url, store } = stack;
+    const mention = channelMention(teams, ASKER, SALES, 'arlo email Ann');
+    const otherKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+    const now = Math.floor(Date.now() / 1000);
+    const refusals: Array<[string, string | null]> = [
+      ['no token', null],
+      ['a token signed by someone else', teams.token({}, otherKey)],
+      ['a token for another bot', teams.token({ aud: 'another-bot' })],
+      ['an expired token', teams.token({ nbf: now - 7_200, exp: now - 3_600 })],
+      ['a token from another issuer', teams.token({ iss: 'https://example.com' })],
+      ['a token for another service URL', teams.token({ serviceurl: 'https://attacker.example/teams' })],
+      ['not a token', 'forged'],
+    ];
+    for (const [what, token] of refusals) expect({ what, status: (await postActivity(url, mention, token)).status }).toEqual({ what, status: 401 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(teams.calls).toEqual([]);
+    expect((await store.getCoworker('arlo'))?.status?.backlog).toBe(0);
+    expect(await store.queryAudit({ coworkerId: 'arlo' })).toEqual([]);
+  }, 30_000);
+
+  it('declines politely where the coworker does not work and direct requests from strangers; takes its manager\'s', async () => {
+    const stack = await inOneProcess();
+    const { teams, url } = stack;
+    const elsewhere = channelMention(teams, ASKER, GENERAL, 'arlo email Ann');
+    await postActivity(url, elsewhere, teams.token());
+    const declined = await teams.waitForCall(postedTo(`${GENERAL.channelId};messageid=${elsewhere.id}`), 'the answer in General');
+    expect(declined.body.text).toContain('I only take work in Sales/Deals');
+    const stranger = personalMessage(teams, STRANGER, 'arlo email everyone');
+    await postActivity(url, stranger, teams.token());
+    expect((await teams.waitForCall(postedTo(`a:chat-${STRANGER.entraId}`), "the stranger's answer")).body.text).toContain('from my manager only');
+    const manager = personalMessage(teams, MANAGER, 'arlo email Ann about the renewal');
+    await postActivity(url, manager, teams.token());
+    expect((await teams.waitForCall((call) => postedTo(`a:chat-${MANAGER.entraId}`)(call) && String(call.body.text).includes('On it'), "the manager's task")).body.text).toMatch(/task teams-/);
+    await teams.waitForCall((call) => postedTo(`a:chat-${MANAGER.entraId}`)(call) && cardOf(call) !== undefined, 'the approval card');
+  }, 30_000);
+
+  it('makes an edit a new approval with the edited arguments, and explains arguments that are not JSON', async () => {
+    const stack = await inOneProcess();
+    const { teams, url, email } = stack;
+    const { data } = await mentionAndAwaitApproval(stack);
+    const bad = await postActivity(url, click(stack, MANAGER, VERB.edit, { ...data, args: '{ not json' }), teams.token());
+    expect(bad.body).toMatchObject({ type: 'application/vnd.microsoft.activity.message', value: expect.stringContaining('not valid JSON') });
+    const edited = { to: ['bob@acme.example'], subject: 'Renewal', body: 'Coffee next week?' };
+    const answer = await postActivity(url, click(stack, MANAGER, VERB.edit, { ...data, args: JSON.stringify(edited) }), teams.token());
+    expect(JSON.stringify(answer.body.value)).toContain('Edited** by Manager of arlo');
+    const second = await teams.waitForCall((call) => cardOf(call) !== undefined && JSON.stringify(cardOf(call)).includes('bob@acme.example') && call.method === 'POST', 'the edited approval');
+    const approve = cardOf(second)!.actions!.find((action) => action.verb === VERB.approve)!;
+    await postActivity(url, click(stack, MANAGER, VERB.approve, approve.data!), teams.token());
+    await waitFor(async () => email.sent.length === 1, 'the edited email');
+  }, 30_000);
+});
 describeTeamsFlows('runtime over NATS', overNats);
+
+describe('one runtime, a company on Slack and Teams', () => {
+  it('answers each chat in its own threads, asks the manager in both, and a decision in Teams closes the Slack message too', async () => {
+    const stack = await inOneProcess();
+    const { teams, url, email } = stack;
+    const slack = await startFakeSlack({ channels: { C0SALES: 'sales' } });
+    cleanups.push(() => slack.close());
+    const slackGateway = await startSlackGateway({ bus: stack.bus, store: stack.store, botToken: 'xoxb-test', signingSecret: 'secret', port: 0, slackApiUrl: slack.url, logger });
+    cleanups.push(() => slackGateway.close());
+
+    const mention = appMention({ user: 'UASKER1', channel: 'C0SALES', text: '<@U0BOT> arlo email Ann about the renewal' });
+    expect((await sendEvent(`http://127.0.0.1:${slackGateway.port}/slack/events`, 'secret', mention)).status).toBe(200);
+    await slack.waitForCall('chat.postMessage', (args) => args.channel === 'UMANAGER1' && Array.isArray(args.blocks));
+    const card = await teams.waitForCall((call) => postedTo(`a:chat-${MANAGER.entraId}`)(call) && cardOf(call) !== undefined, 'the card in Teams');
+    const approve = cardOf(card)!.actions!.find((action) => action.verb === VERB.approve)!;
+    await postActivity(url, click(stack, MANAGER, VERB.approve, approve.data!), teams.token());
+    const closed = await slack.waitForCall('chat.update');
+    expect((closed.blocks as Array<{ type: string }>).some((block) => block.type === 'actions')).toBe(false);
+    await slack.waitForCall('chat.postMessage', (args) => args.thread_ts === mention.ts && String(args.text).includes('sent:'));
+    expect(email.sent).toHaveLength(1);
+
+    const inTeams = channelMention(teams, ASKER, SALES, 'arlo email Ann again');
+    await postActivity(url, inTeams, teams.token());
+    await teams.waitForCall(postedTo(threadOf(inTeams)), 'the answer in the Teams thread');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(teams.calls.some((call) => String(call.body.text ?? '').includes('about the renewal'))).toBe(false);
+    expect(slack.callsTo('chat.postMessage').some((args) => String(args.text).includes('again'))).toBe(false);
+  }, 30_000);
+});

@@ -16,9 +16,11 @@ export interface AdaptiveCard {
   actions?: Record<string, unknown>[];
 }
 
-/** Teams refuses messages over about 28 KB; the arguments are cut well before that, with a note. */
+/** Teams refuses messages over about 28 KB: the mail body, the arguments and the edit box stay well under it together. */
+const BODY_LIMIT = 4_000;
 const ARGS_LIMIT = 8_000;
-const ARGS_CUT = '… (cut here; the full call is in `coworkers approvals` and the console)';
+const EDIT_LIMIT = 8_000;
+const CUT = '… (cut here; the full call is in `coworkers approvals` and the console)';
 
 const OUTCOMES: Record<string, string> = { approved: '✅ Approved', rejected: '❌ Rejected', edited: '✏️ Edited', expired: '⌛ Expired', cancelled: '🚫 Cancelled' };
 
@@ -43,18 +45,16 @@ export function approvalCard(approval: PendingApproval, context: CardContext): A
         title: 'Reject',
         card: card([{ type: 'Input.Text', id: 'reason', label: 'Reason (the coworker is told)', isMultiline: true, maxLength: 2_000 }], [execute('Reject', VERBS.reject, 'destructive')]),
       },
-      {
-        type: 'Action.ShowCard',
-        title: 'Edit',
-        card: card(
-          [
-            { type: 'Input.Text', id: 'args', label: 'Arguments (JSON); the edited call is asked again', isMultiline: true, value: JSON.stringify(approval.args, null, 2) },
-          ],
-          [execute('Send the edited call', VERBS.edit)],
-        ),
-      },
+      { type: 'Action.ShowCard', title: 'Edit', card: editCard(approval, execute('Send the edited call', VERBS.edit)) },
     ],
   );
+}
+
+/** The arguments as JSON to edit; too long for a card, they are edited in the console instead. */
+function editCard(approval: PendingApproval, send: Record<string, unknown>): AdaptiveCard {
+  const json = JSON.stringify(approval.args, null, 2);
+  if (json.length > EDIT_LIMIT) return card([text('These arguments are too long to edit in Teams: edit them in the console, or reject with a reason.')]);
+  return card([{ type: 'Input.Text', id: 'args', label: 'Arguments (JSON); the edited call is asked again', isMultiline: true, value: json }], [send]);
 }
 
 /** The same card after a decision: who decided, when, the outcome, and no actions left. */
@@ -125,10 +125,14 @@ function facts(approval: PendingApproval, context: CardContext): Record<string, 
         ...(mail?.subject !== undefined ? [{ title: 'Subject', value: mail.subject }] : []),
       ],
     },
-    ...(mail?.body !== undefined ? [{ type: 'Container', style: 'emphasis', items: [text(mail.body)] }] : []),
+    ...(mail?.body !== undefined ? [{ type: 'Container', style: 'emphasis', items: [text(clip(mail.body, BODY_LIMIT))] }] : []),
     text('Arguments', { weight: 'Bolder' }),
-    text(json.length <= ARGS_LIMIT ? json : `${json.slice(0, ARGS_LIMIT)}\n${ARGS_CUT}`, { fontType: 'Monospace' }),
+    text(clip(json, ARGS_LIMIT), { fontType: 'Monospace' }),
   ];
+}
+
+function clip(value: string, limit: number): string {
+  return value.length <= limit ? value : `${value.slice(0, limit)}\n${CUT}`;
 }
 
 function card(body: Record<string, unknown>[], actions?: Record<string, unknown>[]): AdaptiveCard {

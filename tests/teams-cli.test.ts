@@ -1,0 +1,55 @@
+// `coworkers gateway` with Teams configured: /api/messages is served beside the console, refuses
+// requests without a Teams token, says loudly when authentication is off, and names what is
+// missing from a half configuration.
+import { spawnSync } from 'node:child_process';
+import { afterEach, describe, expect, it } from 'vitest';
+import { uniqueName, writeDefinitions, definitionYaml } from './helpers.ts';
+import { startRuntimeProcess } from './runtime-processes.ts';
+import { BOT } from './teams-fake.ts';
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function gatewayEnv(more: Record<string, string>): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    MONGODB_DB: uniqueName('teamscli'),
+    COWORKERS_SUBJECT_PREFIX: `${uniqueName('teamscli')}.v1`,
+    CONSOLE_PORT: '0',
+    TEAMS_PORT: '0',
+    LOG_LEVEL: 'warn',
+    ...more,
+  };
+}
+
+const dir = () => writeDefinitions({ arlo: definitionYaml('arlo') });
+const teamsSettings = { TEAMS_CLIENT_ID: BOT.clientId, TEAMS_TENANT_ID: BOT.tenantId, TEAMS_CLIENT_SECRET: 'not-a-real-secret' };
+const activity = { type: 'message', id: '1733000000001', channelId: 'msteams', serviceUrl: 'https://smba.trafficmanager.net/teams/', from: { id: '29:x', aadObjectId: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d' }, conversation: { id: 'a:x', conversationType: 'personal' }, recipient: { id: `28:${BOT.clientId}` }, text: 'arlo hello' };
+
+describe('coworkers gateway with Teams', () => {
+  it('serves /api/messages and refuses requests without a Teams token', async () => {
+    const gateway = await startRuntimeProcess('cli/main.ts', gatewayEnv(teamsSettings), cleanups, { args: ['gateway', '--dir', dir()], ready: 'Ctrl-C stops' });
+    const url = /Teams: (http:\/\/localhost:\d+\/api\/messages)/.exec(gateway.output())?.[1];
+    expect(url).toBeDefined();
+    const unsigned = await fetch(url!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+    expect(unsigned.status).toBe(401);
+    const forged = await fetch(url!, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer e30.e30.e30' }, body: JSON.stringify(activity) });
+    expect(forged.status).toBe(401);
+    expect(gateway.output()).not.toContain('NOT authenticated');
+    expect(gateway.errors()).not.toContain('AUTHENTICATION IS OFF');
+  }, 30_000);
+
+  it('says loudly, at every start, that TEAMS_SKIP_AUTH lets anyone in', async () => {
+    const gateway = await startRuntimeProcess('cli/main.ts', gatewayEnv({ ...teamsSettings, TEAMS_SKIP_AUTH: 'true' }), cleanups, { args: ['gateway', '--dir', dir()], ready: 'Ctrl-C stops' });
+    expect(gateway.errors()).toContain('TEAMS AUTHENTICATION IS OFF');
+    expect(gateway.output()).toContain('(TEAMS_SKIP_AUTH: requests are NOT authenticated)');
+  }, 30_000);
+
+  it('names what a half configuration is missing', () => {
+    const result = spawnSync(process.execPath, ['cli/main.ts', 'gateway', '--dir', dir()], { env: gatewayEnv({ TEAMS_CLIENT_ID: BOT.clientId }), encoding: 'utf8', timeout: 20_000 });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('Teams needs TEAMS_CLIENT_ID, TEAMS_CLIENT_SECRET and TEAMS_TENANT_ID; missing: TEAMS_CLIENT_SECRET, TEAMS_TENANT_ID.');
+  }, 30_000);
+});
