@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createAgentRunner, createAuditRecorder, createCoworkerHost, ScriptedChatModel, type Playbook } from '../actors/index.ts';
 import { createToolClient, grantsFromStore, serveConnector } from '../connectors/index.ts';
 import { loadDefinitions } from '../definitions/index.ts';
-import { startSlackGateway, startTeamsGateway } from '../gateway/index.ts';
+import { assignTask, startSlackGateway, startTeamsGateway } from '../gateway/index.ts';
 import { createMemoryBus, type Bus } from '../messaging/index.ts';
 import { createSqliteStore, type Store } from '../persistence/index.ts';
 import { countingEmailConnector } from './email-connector.ts';
@@ -34,8 +34,10 @@ const VERB = { approve: 'approval.approve', reject: 'approval.reject', edit: 'ap
 const arlo = `${definitionYaml('arlo')}channels: ["#sales", "teams:Sales/Deals"]\ntools: [email.send]\n`.replace('  slack: UMANAGER1\n', `  slack: UMANAGER1\n  teams: ${MANAGER.entraId}\n`);
 
 /** The same as tests/fixtures/agent-runtime.ts plays: an email to Ann, then what came of it. */
-const sendOneEmail: Playbook = ({ turn, latest }) =>
-  turn === 0 ? { calls: [{ tool: 'email.send', args: { to: ['ann@acme.example'], subject: 'Renewal', body: 'Shall we sign this week?' } }] } : { text: `sent: ${latest.join(' ')}` };
+const sendOneEmail: Playbook = ({ turn, latest, task }) => {
+  if (task.includes('ask me')) return turn === 0 ? { calls: [{ tool: 'ask_manager', args: { question: 'Which quarter?' } }] } : { text: `done: answer was ${latest[0]}` };
+  return turn === 0 ? { calls: [{ tool: 'email.send', args: { to: ['ann@acme.example'], subject: 'Renewal', body: 'Shall we sign this week?' } }] } : { text: `sent: ${latest.join(' ')}` };
+};
 
 interface Stack {
   bus: Bus;
@@ -217,6 +219,26 @@ describe('Teams (one process): who gets in and where', () => {
   }, 30_000);
 });
 describeTeamsFlows('runtime over NATS', overNats);
+
+describe('Teams (one process): reports and blockers', () => {
+  it('asks the manager in the thread when blocked, takes the answer from their chat, and reports work from elsewhere in that chat', async () => {
+    const stack = await inOneProcess();
+    const { teams, url, store } = stack;
+    const mention = channelMention(teams, ASKER, SALES, 'arlo ask me something');
+    await postActivity(url, mention, teams.token());
+    const blocker = await teams.waitForCall((call) => postedTo(threadOf(mention))(call) && String(call.body.text).includes('Which quarter?'), 'the blocker in the thread');
+    expect(blocker.body.text).toContain(`<at>${MANAGER.name}</at>`);
+    expect(blocker.body.entities).toEqual([expect.objectContaining({ mentioned: expect.objectContaining({ id: MANAGER.entraId }) })]);
+    await waitFor(async () => (await store.getCoworker('arlo'))?.status?.state.status === 'blocked', 'arlo blocked');
+    await postActivity(url, personalMessage(teams, MANAGER, 'arlo Q3, please'), teams.token());
+    await teams.waitForCall((call) => postedTo(`a:chat-${MANAGER.entraId}`)(call) && String(call.body.text).includes('carrying on'), 'the thanks');
+    await teams.waitForCall((call) => postedTo(threadOf(mention))(call) && String(call.body.text).includes('answered: Q3, please'), 'the report in the thread');
+    expect((await store.queryAudit({ coworkerId: 'arlo' })).find((entry) => entry.kind === 'unblocked')).toMatchObject({ by: 'UMANAGER1' });
+
+    await assignTask({ bus: stack.bus, store, now: Date.now }, { id: 'from-the-cli', coworkerId: 'arlo', text: 'ask me about the plan', requestedBy: 'cli:ops' });
+    await teams.waitForCall((call) => postedTo(`a:chat-${MANAGER.entraId}`)(call) && String(call.body.text).includes('Which quarter?'), "the blocker in the manager's chat");
+  }, 30_000);
+});
 
 describe('one runtime, a company on Slack and Teams', () => {
   it('answers each chat in its own threads, asks the manager in both, and a decision in Teams closes the Slack message too', async () => {
