@@ -3,14 +3,13 @@
 // everything in one process and with the runtime as its own process over NATS.
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAgentRunner, createAuditRecorder, createCoworkerHost, ScriptedChatModel, type Playbook } from '../actors/index.ts';
-import { createSampleConnectors, createToolClient, grantsFromStore, serveConnector } from '../connectors/index.ts';
-import { loadDefinitions } from '../definitions/index.ts';
+import type { Playbook } from '../actors/index.ts';
+import { createSampleConnectors } from '../connectors/index.ts';
 import { startSlackGateway } from '../gateway/index.ts';
 import { ACTIONS, VIEWS } from '../gateway/slack/slack-blocks.ts';
-import { createMemoryBus, type Bus } from '../messaging/index.ts';
-import { createSqliteStore, type Store } from '../persistence/index.ts';
-import { countingEmailConnector } from './email-connector.ts';
+import type { Store } from '../persistence/index.ts';
+import { coworkersInProcess, serveCountingEmail } from './coworkers-in-process.ts';
+import type { countingEmailConnector } from './email-connector.ts';
 import { definitionYaml, uniqueName, waitFor, writeDefinitions } from './helpers.ts';
 import { connectAsTest, startRuntimeProcess } from './runtime-processes.ts';
 import { startFakeSlack, type FakeSlack, type SlackArgs } from './slack-fake.ts';
@@ -48,30 +47,10 @@ async function fakeSlack(): Promise<FakeSlack> {
   return slack;
 }
 
-async function serveEmail(bus: Bus, store: Store) {
-  const email = countingEmailConnector();
-  const served = await serveConnector({ bus, connector: email.connector, documents: store.documents, grants: grantsFromStore(store), logger });
-  cleanups.push(() => served.stop());
-  return email;
-}
-
 /** Everything in this process; `moreYaml` is added to Arlo's definition. */
 async function inOneProcess(moreYaml = ''): Promise<Stack> {
-  const bus = createMemoryBus();
-  const store = createSqliteStore({ path: ':memory:' });
-  const { definitions } = await loadDefinitions(writeDefinitions({ arlo: arlo + moreYaml }));
-  const email = await serveEmail(bus, store);
-  const tools = [...email.connector.specs, ...createSampleConnectors().flatMap((connector) => (connector.name === 'slack' ? connector.specs : []))];
-  const runTask = createAgentRunner({ model: new ScriptedChatModel({ fallback: oneProcessPlaybook }), tools, callTool: createToolClient({ bus }).call });
-  const host = createCoworkerHost({ definitions: definitions.map((entry) => entry.definition), bus, store, logger, runTask });
-  const recorder = createAuditRecorder({ bus, store, logger });
-  await recorder.start();
-  await host.start();
-  cleanups.push(async () => {
-    await host.stop();
-    await recorder.stop();
-    await store.close();
-  });
+  const slackSample = createSampleConnectors().flatMap((connector) => (connector.name === 'slack' ? connector.specs : []));
+  const { bus, store, email } = await coworkersInProcess({ definitions: { arlo: arlo + moreYaml }, playbook: oneProcessPlaybook, moreTools: slackSample }, cleanups);
   const slack = await fakeSlack();
   const gateway = await startSlackGateway({ bus, store, botToken: 'xoxb-test', signingSecret: SECRET, port: 0, slackApiUrl: slack.url, logger });
   cleanups.push(() => gateway.close());
@@ -82,7 +61,7 @@ async function inOneProcess(moreYaml = ''): Promise<Stack> {
 async function overNats(): Promise<Stack> {
   const env = { ...process.env, COWORKERS_DIR: writeDefinitions({ arlo }), MONGODB_DB: uniqueName('slack'), COWORKERS_SUBJECT_PREFIX: `${uniqueName('slack')}.v1` };
   const { bus, store } = await connectAsTest(env, cleanups);
-  const email = await serveEmail(bus, store);
+  const email = await serveCountingEmail(bus, store, cleanups);
   await startRuntimeProcess('tests/fixtures/agent-runtime.ts', env, cleanups);
   const slack = await fakeSlack();
   const slackEnv = { ...env, LOG_LEVEL: 'warn', SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SECRET, SLACK_PORT: '0', SLACK_API_URL: slack.url };

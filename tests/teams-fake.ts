@@ -46,7 +46,14 @@ async function readJson(request: IncomingMessage): Promise<Record<string, any>> 
   return text ? (JSON.parse(text) as Record<string, any>) : {};
 }
 
-export async function startFakeTeams(options: { teams?: Record<string, { name: string; channels: Record<string, string> }> } = {}): Promise<FakeTeams> {
+export interface FakeTeamsOptions {
+  /** Teams' teams and their channels by id: `{ [teamId]: { name, channels: { [channelId]: name } } }`. */
+  teams?: Record<string, { name: string; channels: Record<string, string> }>;
+  /** Entra ids of people who have not added the app: Teams refuses to open a chat with them. */
+  withoutTheApp?: string[];
+}
+
+export async function startFakeTeams(options: FakeTeamsOptions = {}): Promise<FakeTeams> {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const jwks = { keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'test-key', use: 'sig', alg: 'RS256' }] };
   const calls: ConnectorCall[] = [];
@@ -75,7 +82,10 @@ export async function startFakeTeams(options: { teams?: Record<string, { name: s
         if (!team[2]) return reply(200, { id: team[1], name: known.name });
         return reply(200, { conversations: Object.entries(known.channels).map(([id, name]) => ({ id, ...(id === team[1] ? {} : { name }) })) });
       }
-      if (call.method === 'POST' && call.path === '/teams/v3/conversations') return reply(201, { id: `a:chat-${body.members?.[0]?.id}` });
+      if (call.method === 'POST' && call.path === '/teams/v3/conversations') {
+        if (options.withoutTheApp?.includes(body.members?.[0]?.id)) return reply(403, { error: { code: 'Forbidden', message: 'The bot is not part of the conversation roster.' } });
+        return reply(201, { id: `a:chat-${body.members?.[0]?.id}` });
+      }
       if (call.method === 'POST' && /^\/teams\/v3\/conversations\/[^/]+\/activities$/.test(call.path)) return reply(201, { id: String(nextId++) });
       if (call.method === 'PUT') return reply(200, { id: call.path.split('/').at(-1) });
       reply(404, { error: { code: 'NotFound', message: `fake Teams has nothing at ${call.method} ${call.path}` } });

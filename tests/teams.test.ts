@@ -5,13 +5,12 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAgentRunner, createAuditRecorder, createCoworkerHost, ScriptedChatModel, type Playbook } from '../actors/index.ts';
-import { createToolClient, grantsFromStore, serveConnector } from '../connectors/index.ts';
-import { loadDefinitions } from '../definitions/index.ts';
+import type { Playbook } from '../actors/index.ts';
 import { assignTask, startSlackGateway, startTeamsGateway } from '../gateway/index.ts';
-import { createMemoryBus, type Bus } from '../messaging/index.ts';
-import { createSqliteStore, type Store } from '../persistence/index.ts';
-import { countingEmailConnector } from './email-connector.ts';
+import type { Bus } from '../messaging/index.ts';
+import type { Store } from '../persistence/index.ts';
+import { coworkersInProcess, serveCountingEmail } from './coworkers-in-process.ts';
+import type { countingEmailConnector } from './email-connector.ts';
 import { definitionYaml, uniqueName, waitFor, writeDefinitions } from './helpers.ts';
 import { connectAsTest, startRuntimeProcess } from './runtime-processes.ts';
 import { startFakeSlack } from './slack-fake.ts';
@@ -47,17 +46,10 @@ interface Stack {
   email: ReturnType<typeof countingEmailConnector>;
 }
 
-async function fakeTeams(): Promise<FakeTeams> {
-  const teams = await startFakeTeams({ teams: { [SALES.teamId]: { name: 'Sales', channels: { [SALES.teamId]: 'General', [SALES.channelId]: 'Deals' } } } });
+async function fakeTeams(withoutTheApp: string[] = []): Promise<FakeTeams> {
+  const teams = await startFakeTeams({ teams: { [SALES.teamId]: { name: 'Sales', channels: { [SALES.teamId]: 'General', [SALES.channelId]: 'Deals' } } }, withoutTheApp });
   cleanups.push(() => teams.close());
   return teams;
-}
-
-async function serveEmail(bus: Bus, store: Store) {
-  const email = countingEmailConnector();
-  const served = await serveConnector({ bus, connector: email.connector, documents: store.documents, grants: grantsFromStore(store), logger });
-  cleanups.push(() => served.stop());
-  return email;
 }
 
 async function gatewayOn(bus: Bus, store: Store, teams: FakeTeams): Promise<string> {
@@ -66,22 +58,10 @@ async function gatewayOn(bus: Bus, store: Store, teams: FakeTeams): Promise<stri
   return `http://127.0.0.1:${gateway.port}/api/messages`;
 }
 
-async function inOneProcess(): Promise<Stack> {
-  const bus = createMemoryBus();
-  const store = createSqliteStore({ path: ':memory:' });
-  const { definitions } = await loadDefinitions(writeDefinitions({ arlo }));
-  const email = await serveEmail(bus, store);
-  const runTask = createAgentRunner({ model: new ScriptedChatModel({ fallback: sendOneEmail }), tools: [...email.connector.specs], callTool: createToolClient({ bus }).call });
-  const host = createCoworkerHost({ definitions: definitions.map((entry) => entry.definition), bus, store, logger, runTask });
-  const recorder = createAuditRecorder({ bus, store, logger });
-  await recorder.start();
-  await host.start();
-  cleanups.push(async () => {
-    await host.stop();
-    await recorder.stop();
-    await store.close();
-  });
-  const teams = await fakeTeams();
+/** Everything in this process; `moreYaml` is added to Arlo's definition. */
+async function inOneProcess(moreYaml = '', withoutTheApp: string[] = []): Promise<Stack> {
+  const { bus, store, email } = await coworkersInProcess({ definitions: { arlo: arlo + moreYaml }, playbook: sendOneEmail }, cleanups);
+  const teams = await fakeTeams(withoutTheApp);
   return { bus, teams, url: await gatewayOn(bus, store, teams), store, email };
 }
 
@@ -89,7 +69,7 @@ async function inOneProcess(): Promise<Stack> {
 async function overNats(): Promise<Stack> {
   const env = { ...process.env, COWORKERS_DIR: writeDefinitions({ arlo }), MONGODB_DB: uniqueName('teams'), COWORKERS_SUBJECT_PREFIX: `${uniqueName('teams')}.v1` };
   const { bus, store } = await connectAsTest(env, cleanups);
-  const email = await serveEmail(bus, store);
+  const email = await serveCountingEmail(bus, store, cleanups);
   await startRuntimeProcess('tests/fixtures/agent-runtime.ts', env, cleanups);
   const teams = await fakeTeams();
   return { bus, teams, url: await gatewayOn(bus, store, teams), store, email };
@@ -201,6 +181,14 @@ describe('Teams (one process): who gets in and where', () => {
     await postActivity(url, manager, teams.token());
     expect((await teams.waitForCall((call) => postedTo(`a:chat-${MANAGER.entraId}`)(call) && String(call.body.text).includes('On it'), "the manager's task")).body.text).toMatch(/task teams-/);
     await teams.waitForCall((call) => postedTo(`a:chat-${MANAGER.entraId}`)(call) && cardOf(call) !== undefined, 'the approval card');
+  }, 30_000);
+
+  it('asks the other approvers when Teams refuses a chat with one who has not added the app', async () => {
+    const stack = await inOneProcess(`approval:\n  approvers: [${STRANGER.entraId}, UMANAGER1]\n`, [STRANGER.entraId]);
+    const { data } = await mentionAndAwaitApproval(stack);
+    expect(stack.teams.calls.filter((call) => call.path === '/teams/v3/conversations').map((call) => call.answer)).toEqual([expect.objectContaining({ error: expect.anything() }), { id: `a:chat-${MANAGER.entraId}` }]);
+    const approved = await postActivity(stack.url, click(stack, MANAGER, VERB.approve, data), stack.teams.token());
+    expect(JSON.stringify(approved.body.value)).toContain('Approved');
   }, 30_000);
 
   it('makes an edit a new approval with the edited arguments, and explains arguments that are not JSON', async () => {

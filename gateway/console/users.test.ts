@@ -55,7 +55,7 @@ describe('loadUsers', () => {
 
   it('refuses unknown fields, saying which are allowed', async () => {
     const message = await problemOf(`users:\n  - { login: maria, name: Maria, slack: U04MARIA01, password: hunter2 }\n`);
-    expect(message).toContain('users[0]: unknown field "password"; fields allowed here: login, name, slack, email, passwordHash');
+    expect(message).toContain('users[0]: unknown field "password"; fields allowed here: login, name, slack, teams, email, passwordHash');
     expect(await problemOf('people: []\n')).toContain('top level: unknown field "people"');
   });
 

@@ -46,7 +46,14 @@ export function createTeamsApprovals(app: App, deps: TeamsApprovalDeps) {
         if (coworker.approval.askIn === 'thread' && thread && approval.tool !== 'handoff') return [await voice.show(thread.channel, card)];
         const reachable = approval.approvers.flatMap((approver) => teamsPeople.teamsIdOf(approver, [coworker.manager]) ?? []);
         const posted: TeamsPosted[] = [];
-        for (const entraId of reachable) posted.push(await voice.show(await voice.chatWith(entraId), card));
+        for (const entraId of reachable) {
+          // One approver Teams refuses (most often: they have not added the app) does not keep the card from the others.
+          const shown = await voice.chatWith(entraId).then((chat) => voice.show(chat, card)).catch((error: unknown) => {
+            deps.logger.warn({ err: error, approval: approval.id, entraId }, 'could not ask an approver in Teams: has the person added the app?');
+            return null;
+          });
+          if (shown) posted.push(shown);
+        }
         return posted;
       },
       async showDecided(coworker, approval, decision, posted) {

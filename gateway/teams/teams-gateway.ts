@@ -117,7 +117,7 @@ export async function startTeamsGateway(options: TeamsGatewayOptions): Promise<T
   const subscriptions: Subscription[] = [
     await bus.consume(subjects.event('*', 'approval.requested'), approvals.onApprovalRequested, { durable: 'teams-approvals' }),
     await bus.consume(subjects.event('*', 'approval.decided'), approvals.onApprovalDecided, { durable: 'teams-decisions' }),
-    await bus.consume(subjects.event('*', 'message'), createTeamsReporter({ directory, teamsPeople, voice }), { durable: 'teams-messages', concurrency: 8 }),
+    await bus.consume(subjects.event('*', 'message'), createTeamsReporter({ directory, teamsPeople, voice, logger }), { durable: 'teams-messages', concurrency: 8 }),
     // Live, in every gateway process: a coworker assigned a new team or manager is read again at once.
     await bus.subscribe(subjects.allAudit, (message) => {
       const event = message.data as CoworkerEvent;

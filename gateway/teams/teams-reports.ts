@@ -1,12 +1,13 @@
 // Coworkers to people in Teams: reports and blockers go to the Teams thread the task came from
 // (mentioning the manager), or to a one-to-one chat with whoever they are for, when Teams knows them.
+import type { Logger } from 'pino';
 import type { BusMessage } from '../../messaging/index.ts';
 import type { Directory } from '../chat/directory.ts';
 import { createSeenEvents } from '../chat/seen-events.ts';
 import type { TeamsPeople } from './teams-people.ts';
 import type { TeamsVoice } from './teams-voice.ts';
 
-export function createTeamsReporter(deps: { directory: Directory; teamsPeople: TeamsPeople; voice: TeamsVoice }) {
+export function createTeamsReporter(deps: { directory: Directory; teamsPeople: TeamsPeople; voice: TeamsVoice; logger: Logger }) {
   const { directory, teamsPeople, voice } = deps;
   const seen = createSeenEvents();
   return (message: BusMessage) =>
@@ -23,6 +24,11 @@ export function createTeamsReporter(deps: { directory: Directory; teamsPeople: T
         await voice.say(coworker, event.thread.channel, mention ? event.text : `For ${teamsPeople.nameOf(event.to.id, managers)}: ${event.text}`, mention);
         return;
       }
-      if (entraId) await voice.say(coworker, await voice.chatWith(entraId), event.text);
+      if (!entraId) return;
+      // Teams refuses a chat with someone who has not added the app: say so rather than retry forever.
+      await voice
+        .chatWith(entraId)
+        .then((chat) => voice.say(coworker, chat, event.text))
+        .catch((error: unknown) => deps.logger.warn({ err: error, coworker: coworker.id, entraId }, 'could not report in Teams: has the person added the app?'));
     });
 }
