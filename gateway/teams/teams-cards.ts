@@ -114,7 +114,7 @@ function facts(approval: PendingApproval, context: CardContext): Record<string, 
   const json = JSON.stringify(approval.args, null, 2);
   return [
     text(`**${context.coworker.name}** asks for approval${approval.jobId ? ` · job ${approval.jobId}` : ''}`, { size: 'Small', isSubtle: true }),
-    text(approval.summary, { weight: 'Bolder', size: 'Medium' }),
+    exact(approval.summary, { weight: 'Bolder', size: 'Medium' }),
     text(`Why it asks: ${approval.reason}`),
     {
       type: 'FactSet',
@@ -125,9 +125,10 @@ function facts(approval: PendingApproval, context: CardContext): Record<string, 
         ...(mail?.subject !== undefined ? [{ title: 'Subject', value: mail.subject }] : []),
       ],
     },
-    ...(mail?.body !== undefined ? [{ type: 'Container', style: 'emphasis', items: [text(clip(mail.body, BODY_LIMIT))] }] : []),
+    ...(mail?.body !== undefined ? [{ type: 'Container', style: 'emphasis', items: [exact(clip(mail.body, BODY_LIMIT))] }] : []),
     text('Arguments', { weight: 'Bolder' }),
-    text(clip(json, ARGS_LIMIT), { fontType: 'Monospace' }),
+    // Indentation in no-break spaces, which a card keeps.
+    exact(clip(json, ARGS_LIMIT).replace(/^ +/gm, (indent) => '\u00a0'.repeat(indent.length)), { fontType: 'Monospace' }),
   ];
 }
 
@@ -141,6 +142,11 @@ function card(body: Record<string, unknown>[], actions?: Record<string, unknown>
 
 function text(value: string, style: Record<string, unknown> = {}): Record<string, unknown> {
   return { type: 'TextBlock', text: value, wrap: true, ...style };
+}
+
+/** Text exactly as written: a TextRun is never read as markdown, so `*` or `_` in a mail stay as they are. */
+function exact(value: string, style: Record<string, unknown> = {}): Record<string, unknown> {
+  return { type: 'RichTextBlock', inlines: [{ type: 'TextRun', text: value, ...style }] };
 }
 
 function utc(at: number): string {
