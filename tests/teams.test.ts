@@ -183,6 +183,14 @@ describe('Teams (one process): who gets in and where', () => {
     await teams.waitForCall((call) => postedTo(`a:chat-${MANAGER.entraId}`)(call) && cardOf(call) !== undefined, 'the approval card');
   }, 30_000);
 
+  it('says who is here and how to give them work when someone adds the app', async () => {
+    const { teams, url } = await inOneProcess();
+    const added = { ...personalMessage(teams, ASKER, ''), type: 'installationUpdate', action: 'add', text: undefined };
+    expect((await postActivity(url, added, teams.token())).status).toBe(200);
+    const hello = await teams.waitForCall(postedTo(`a:chat-${ASKER.entraId}`), 'the welcome');
+    expect(hello.body.text).toContain('Coworkers: **Arlo** (Test coworker)');
+  }, 30_000);
+
   it('asks the other approvers when Teams refuses a chat with one who has not added the app', async () => {
     const stack = await inOneProcess(`approval:\n  approvers: [${STRANGER.entraId}, UMANAGER1]\n`, [STRANGER.entraId]);
     const { data } = await mentionAndAwaitApproval(stack);

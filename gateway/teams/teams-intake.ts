@@ -57,6 +57,11 @@ export function registerTeamsIntake(app: App, deps: TeamsIntakeDeps): void {
   const teamsChannelsOf = (coworker: CoworkerDefinition) => channelsOf(coworker).filter((channel) => channel.startsWith('teams:'));
   const where = (coworker: CoworkerDefinition) => teamsChannelsOf(coworker).map((channel) => channel.slice('teams:'.length)).join(', ') || 'a direct chat with me, for my manager';
 
+  // Added to a team or a chat: say who is here and how to give them work.
+  app.on('install.add', async ({ send }) => {
+    await send(`Hi! Through this app you give work to your AI coworkers and approve what they want to do. Coworkers: ${roster(await directory.roster())}. Write a coworker's name and the task, e.g. "ava pull last week's ad numbers" (in a channel, mention the app first).`);
+  });
+
   app.on('message', async ({ activity, send }) => {
     const entraId = activity.from.aadObjectId;
     if (!entraId || activity.from.role === 'bot') return; // people only
