@@ -49,7 +49,7 @@ export function createTeamsApprovals(app: App, deps: TeamsApprovalDeps) {
         for (const entraId of reachable) {
           // One approver Teams refuses (most often: they have not added the app) does not keep the card from the others.
           const shown = await voice.chatWith(entraId).then((chat) => voice.show(chat, card)).catch((error: unknown) => {
-            deps.logger.warn({ err: error, approval: approval.id, entraId }, 'could not ask an approver in Teams: has the person added the app?');
+            deps.logger.warn({ err: error, approval: approval.id, entraId }, 'could not ask an approver in Teams (a 403 from Teams means they have not added the app)');
             return null;
           });
           if (shown) posted.push(shown);

@@ -50,16 +50,16 @@ export interface TeamsGateway {
   close(): Promise<void>;
 }
 
-/** The SDK's log lines go through pino (and its redaction), under the gateway's name. */
+/** The SDK's log lines go through pino (and its redaction), under the gateway's name; its chatty info lines (MSAL's among them) at debug. */
 function sdkLogger(logger: Logger): ILogger {
   const line = (message: unknown[]) => message.map((part) => (typeof part === 'string' ? part : inspect(part, { depth: 3, breakLength: Infinity }))).join(' ');
   const wrap = (child: Logger): ILogger => ({
     trace: (...message: unknown[]) => child.trace(line(message)),
     debug: (...message: unknown[]) => child.debug(line(message)),
-    info: (...message: unknown[]) => child.info(line(message)),
+    info: (...message: unknown[]) => child.debug(line(message)),
     warn: (...message: unknown[]) => child.warn(line(message)),
     error: (...message: unknown[]) => child.error(line(message)),
-    log: (level, ...message: unknown[]) => child[level](line(message)),
+    log: (level, ...message: unknown[]) => child[level === 'info' ? 'debug' : level](line(message)),
     child: (name: string) => wrap(child.child({ sdk: name })),
   });
   return wrap(logger.child({ component: 'teams' }));

@@ -29,6 +29,6 @@ export function createTeamsReporter(deps: { directory: Directory; teamsPeople: T
       await voice
         .chatWith(entraId)
         .then((chat) => voice.say(coworker, chat, event.text))
-        .catch((error: unknown) => deps.logger.warn({ err: error, coworker: coworker.id, entraId }, 'could not report in Teams: has the person added the app?'));
+        .catch((error: unknown) => deps.logger.warn({ err: error, coworker: coworker.id, entraId }, 'could not report in Teams (a 403 from Teams means the person has not added the app)'));
     });
 }
