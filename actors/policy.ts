@@ -2,12 +2,12 @@
 // proposed tool call is classified. Both come from the definition and the connectors' declared
 // risks; nothing the model says can change them.
 import type { CoworkerPolicy } from '../machines/index.ts';
-import { GATED_BY_DEFAULT, approversOf, canonicalJson, durationMs, sha256, type CoworkerDefinition, type JobDefinition, type ToolSpec } from '../protocol/index.ts';
+import { GATED_BY_DEFAULT, approversOf, canonicalJson, personId, durationMs, sha256, type CoworkerDefinition, type JobDefinition, type ToolSpec } from '../protocol/index.ts';
 
 /** The part of a definition the statechart enforces; the model never sees or changes it. */
 export function policyOf(definition: CoworkerDefinition): CoworkerPolicy {
   return {
-    manager: definition.manager.slack,
+    manager: personId(definition.manager),
     approvers: approversOf(definition),
     deadlineMs: durationMs(definition.approval.deadline),
     escalation: definition.approval.escalation,
@@ -20,7 +20,7 @@ export function policyOf(definition: CoworkerDefinition): CoworkerPolicy {
 export function policyVersionOf(definition: CoworkerDefinition): string {
   const { tools, jobs, approval, manager } = definition;
   const jobRules = jobs.map((job) => ({ id: job.id, tools: job.tools, autonomous: job.autonomous }));
-  return sha256(canonicalJson({ tools, jobRules, approval, manager: manager.slack })).slice(0, 16);
+  return sha256(canonicalJson({ tools, jobRules, approval, manager: personId(manager) })).slice(0, 16);
 }
 
 export type Verdict = 'autonomous' | 'gated' | 'refused';

@@ -1,5 +1,5 @@
 // What an assignment changed, in words for the audit trail.
-import type { CoworkerDefinition } from '../protocol/index.ts';
+import { personId, type CoworkerDefinition } from '../protocol/index.ts';
 
 export interface Reassignment {
   summary: string;
@@ -8,8 +8,8 @@ export interface Reassignment {
 
 /** The team and manager before and after, or null when neither changed. */
 export function describeReassignment(before: CoworkerDefinition, after: CoworkerDefinition): Reassignment | null {
-  const from = { team: before.team, manager: before.manager.slack };
-  const to = { team: after.team, manager: after.manager.slack };
+  const from = { team: before.team, manager: personId(before.manager) };
+  const to = { team: after.team, manager: personId(after.manager) };
   if (from.team === to.team && from.manager === to.manager) return null;
   const parts = [
     ...(from.team !== to.team ? [`team ${from.team} → ${to.team}`] : []),

@@ -9,7 +9,7 @@ export function formatCoworkerTable(coworkers: CoworkerSummary[]): string {
     c.id,
     c.name,
     c.team,
-    `${c.manager.name} (${c.manager.slack})`,
+    `${c.manager.name} (${c.manager.id})`,
     c.status ? `${c.status.state.status} (${c.status.state.shift})` : 'not started',
     String(c.status?.backlog ?? 0),
   ]);

@@ -5,6 +5,7 @@ import { cloudFromName } from '@microsoft/teams.api';
 import { loadPeople, startConsoleServer, startSlackGateway, startTeamsGateway, withOneTimePasswords, type SignInUser } from '../gateway/index.ts';
 import type { Bus } from '../messaging/index.ts';
 import type { Store } from '../persistence/index.ts';
+import { personId } from '../protocol/index.ts';
 import { slackConfig, teamsConfig, type Config } from './config.ts';
 
 export interface GatewaysOptions {
@@ -73,5 +74,5 @@ function signInLines(users: SignInUser[], dir: string): string[] {
   if (users.length === 0) return [`  Nobody can sign in yet: list people in ${dir}/users.yaml (see examples/users.yaml).`];
   const oneTime = users.filter((user) => user.password);
   if (oneTime.length === 0) return [];
-  return ['  Sign in with a one-time password (new at every start; give people a passwordHash in users.yaml to keep one):', ...oneTime.map((user) => `    ${user.login.padEnd(12)} ${user.password}   (${user.name}, ${user.slack})`)];
+  return ['  Sign in with a one-time password (new at every start; give people a passwordHash in users.yaml to keep one):', ...oneTime.map((user) => `    ${user.login.padEnd(12)} ${user.password}   (${user.name}, ${personId(user)})`)];
 }

@@ -44,7 +44,7 @@ function cardWithStatus(card, status, at) {
   if (typeof status === 'string') return { ...card, status, since: at };
   const approvals = status.approvals ?? [];
   const name = status.state.status;
-  const waitingOn = name === 'blocked' ? [card.manager.slack] : unique(approvals.flatMap((approval) => approval.approvers));
+  const waitingOn = name === 'blocked' ? [card.manager.id] : unique(approvals.flatMap((approval) => approval.approvers));
   return {
     ...card,
     status: name,
@@ -80,7 +80,7 @@ function activeStatesFor(previous, card) {
 
 function withApproval(list, approval, user) {
   if (!list || list.some((item) => item.id === approval.id)) return list;
-  const canDecide = approval.canDecide ?? approval.approvers.includes(user?.slack);
+  const canDecide = approval.canDecide ?? approval.approvers.includes(user?.id);
   return [...list, { ...approval, canDecide }];
 }
 
@@ -270,7 +270,7 @@ function crewIndex(teams) {
     for (const team of teams) {
       for (const card of team.coworkers) {
         index.cards.set(card.id, card);
-        index.managers.set(card.manager.slack, card.manager.name);
+        index.managers.set(card.manager.id, card.manager.name);
       }
     }
     indexes.set(teams, index);
@@ -280,7 +280,7 @@ function crewIndex(teams) {
 
 /** Who did or is asked something, in words: "you", a manager's or a coworker's name, else the id. */
 export function personName(context, id) {
-  if (id === context.user?.slack) return 'you';
+  if (id === context.user?.id) return 'you';
   if (Object.hasOwn(context.crew.people, id)) return context.crew.people[id];
   if (!context.crew.teams) return id;
   const index = crewIndex(context.crew.teams);

@@ -4,11 +4,11 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { html, span } from './format.js';
 import { store } from './store.js';
 
-const maria = { login: 'maria', name: 'Maria Lopez', slack: 'U04MARIA01' };
+const maria = { login: 'maria', name: 'Maria Lopez', id: 'U04MARIA01' };
 
 function card(id: string, extra: Record<string, unknown> = {}) {
   return {
-    id, name: id, role: 'role', team: 'marketing', manager: { name: 'Maria Lopez', slack: 'U04MARIA01' },
+    id, name: id, role: 'role', team: 'marketing', manager: { name: 'Maria Lopez', id: 'U04MARIA01' },
     status: 'idle', shift: 'onDuty', since: 1_000, waitingFor: null, waitingOn: [], backlog: 0, pendingApprovals: 0, nextRun: null, ...extra,
   };
 }

@@ -1,4 +1,4 @@
 export { type DefinitionProblem, type ParsedDefinition, parseDefinition } from './parse-definition.ts';
 export { definitionsInvalidError, formatProblem, type LoadedDefinitions, loadDefinitions } from './load-definitions.ts';
 export { COWORKER_JSON_SCHEMA_FILE, coworkerJsonSchemaText } from './json-schema.ts';
-export { loadTeams, memberSlackIds, parseTeams, TEAMS_FILE, type LoadedTeams, type Team } from './teams-file.ts';
+export { loadTeams, memberIds, parseTeams, TEAMS_FILE, type LoadedTeams, type Team } from './teams-file.ts';

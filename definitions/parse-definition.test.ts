@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { approversOf } from '../protocol/index.ts';
 import { parseDefinition } from './index.ts';
 
 // A valid definition, one entry per line; each test edits lines and asserts exact positions.
@@ -151,7 +152,7 @@ describe('parseDefinition', () => {
           file: 'ava.yaml',
           line: 2,
           column: 1,
-          message: 'missing "manager": every coworker reports to one person; add manager: { name, slack, email }',
+          message: 'missing "manager": every coworker reports to one person; add manager: { name, slack and/or teams, email }',
         },
       ]);
     });
@@ -211,6 +212,16 @@ describe('parseDefinition', () => {
       );
       expect(problems).toEqual([]);
       expect(definition).toMatchObject({ channels: ['#marketing', 'teams:Marketing/Ad performance'], manager: { teams: entra }, approval: { approvers: ['U04MARIA01', entra] } });
+    });
+
+    it('takes a manager known only in Teams, and refuses one known in neither chat', () => {
+      const entra = '6f1c1a4e-58a2-4c1b-9f0e-2d3b8c7a9e10';
+      const teamsOnly = parseDefinition(withLines({ 8: `  teams: ${entra}` }), 'ava.yaml');
+      expect(teamsOnly.problems).toEqual([]);
+      expect(approversOf(teamsOnly.definition!)).toEqual([entra]);
+      expect(problemsOf(withLines({ 8: [] })).map(({ line, message }) => `${line}: ${message}`)).toEqual([
+        expect.stringMatching(/^7: manager.slack: a manager needs a Slack user id \("slack: U0123ABCD"\), a Teams user's Entra object id \("teams: …"\), or both/),
+      ]);
     });
 
     it('says how to write a channel, a Teams user and an approver', () => {

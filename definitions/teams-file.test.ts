@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatProblem, loadTeams, memberSlackIds, parseTeams } from './index.ts';
+import { formatProblem, loadTeams, memberIds, parseTeams } from './index.ts';
 
 const problemsOf = (text: string, logins?: string[]) => parseTeams(text, 'teams.yaml', logins ? { logins } : {}).problems.map(formatProblem);
 
@@ -58,9 +58,9 @@ describe('loadTeams', () => {
   });
 });
 
-describe('memberSlackIds', () => {
+describe('memberIds', () => {
   it('resolves logins through users.yaml and keeps Slack ids', () => {
     const team = { id: 'sales', name: 'Sales', members: ['daniel', 'U0OTHER99', 'ghost'], channels: [] };
-    expect(memberSlackIds(team, [{ login: 'daniel', slack: 'U04DANIEL2' }])).toEqual(['U04DANIEL2', 'U0OTHER99']);
+    expect(memberIds(team, [{ login: 'daniel', slack: 'U04DANIEL2' }])).toEqual(['U04DANIEL2', 'U0OTHER99']);
   });
 });

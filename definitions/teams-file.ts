@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isMap, LineCounter, parse, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { channelSchema } from '../protocol/index.ts';
+import { channelSchema, personId } from '../protocol/index.ts';
 import { closestMatch } from './closest-match.ts';
 import { plainLanguageErrors, type FieldPath } from './describe-issue.ts';
 import type { DefinitionProblem } from './parse-definition.ts';
@@ -111,10 +111,10 @@ export async function loginsIn(dir: string): Promise<string[] | undefined> {
   return Array.isArray(users) ? users.flatMap((user: { login?: unknown } | null) => (typeof user?.login === 'string' ? [user.login] : [])) : undefined;
 }
 
-/** The Slack ids of a team's members, logins resolved through users.yaml's people. */
-export function memberSlackIds(team: Team, users: ReadonlyArray<{ login: string; slack: string }>): string[] {
-  const slackOf = new Map(users.map((user) => [user.login, user.slack]));
-  return team.members.flatMap((member) => (SLACK_ID.test(member) ? [member] : slackOf.has(member) ? [slackOf.get(member)!] : []));
+/** The person ids (`personId`) of a team's members, logins resolved through users.yaml's people. */
+export function memberIds(team: Team, users: ReadonlyArray<{ login: string; slack?: string | undefined; teams?: string | undefined }>): string[] {
+  const idOf = new Map(users.map((user) => [user.login, personId(user)]));
+  return team.members.flatMap((member) => (SLACK_ID.test(member) ? [member] : idOf.has(member) ? [idOf.get(member)!] : []));
 }
 
 function label(path: FieldPath): string {

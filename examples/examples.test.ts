@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadDefinitions, memberSlackIds } from '../definitions/index.ts';
+import { loadDefinitions, memberIds } from '../definitions/index.ts';
 import { loadUsers } from '../gateway/index.ts';
+import { personId } from '../protocol/index.ts';
 
 const { definitions, problems, teams } = await loadDefinitions(fileURLToPath(new URL('.', import.meta.url)));
 const coworkers = definitions.map(({ definition }) => definition);
@@ -19,7 +20,7 @@ describe('examples', () => {
 
   it('sit on two teams, each with its own manager', () => {
     const managerOf = new Map<string, Set<string>>();
-    for (const { team, manager } of coworkers) managerOf.set(team, (managerOf.get(team) ?? new Set()).add(manager.slack));
+    for (const { team, manager } of coworkers) managerOf.set(team, (managerOf.get(team) ?? new Set()).add(personId(manager)));
     expect([...managerOf.keys()].sort()).toEqual(['marketing', 'sales']);
     expect([...managerOf.values()].map((managers) => managers.size)).toEqual([1, 1]);
     expect(new Set([...managerOf.values()].flatMap((managers) => [...managers])).size).toBe(2);
@@ -28,7 +29,7 @@ describe('examples', () => {
   it("name their teams in teams.yaml, each coworker's manager a member of its team", async () => {
     const users = await loadUsers(fileURLToPath(new URL('.', import.meta.url)));
     expect(teams?.map(({ id, name }) => `${id}: ${name}`)).toEqual(['sales: Sales', 'marketing: Marketing']);
-    for (const { id, team, manager } of coworkers) expect(memberSlackIds(teams!.find((listed) => listed.id === team)!, users), id).toContain(manager.slack);
+    for (const { id, team, manager } of coworkers) expect(memberIds(teams!.find((listed) => listed.id === team)!, users), id).toContain(personId(manager));
     // Whoever may become a manager has an email there.
     expect(users.every((user) => user.email)).toBe(true);
   });

@@ -12,6 +12,7 @@ import {
   commandSchema,
   coworkerDefinitionSchema,
   nextAssignment,
+  personId,
   subjects,
   type CoworkerDefinition,
   type CoworkerEvent,
@@ -28,7 +29,7 @@ export interface AssignRequest {
   by: string;
 }
 
-type Placement = { team: string; manager: { name: string; slack: string } };
+type Placement = { team: string; manager: { name: string; id: string } };
 
 export interface AssignResult {
   /** applied: the runtime confirmed it; unconfirmed: stored and sent, not confirmed in time; unchanged: it already was so. */
@@ -41,8 +42,8 @@ export interface AssignResult {
 const CONFIRM_TIMEOUT_MS = 5_000;
 
 /** Why this person may not assign the coworker, or null when they may: from Slack and the console, only its current manager. */
-export function assignRefusal(definition: CoworkerDefinition, slackId: string): string | null {
-  if (definition.manager.slack === slackId) return null;
+export function assignRefusal(definition: CoworkerDefinition, person: string): string | null {
+  if (personId(definition.manager) === person) return null;
   return `only ${definition.name}'s manager, ${definition.manager.name}, can move ${definition.name} to another team or manager`;
 }
 
@@ -69,11 +70,11 @@ export function resolvePlacement(people: People, current: CoworkerDefinition, re
     if (!person.email) {
       throw new CoworkersError('COMMAND_INVALID', `${person.name} has no email in users.yaml, and a coworker's manager needs one.`, { hint: `Add "email: …" to ${person.login} in users.yaml.` });
     }
-    manager = { name: person.name, slack: person.slack, email: person.email, ...(person.teams ? { teams: person.teams } : {}) };
+    manager = { name: person.name, email: person.email, ...(person.slack ? { slack: person.slack } : {}), ...(person.teams ? { teams: person.teams } : {}) };
   }
   const members = teamMembers(people, team);
-  if (members && !members.includes(manager.slack)) {
-    const names = members.map((slack) => people.users.find((user) => user.slack === slack)?.login ?? slack).join(', ');
+  if (members && !members.includes(personId(manager))) {
+    const names = members.map((id) => people.users.find((user) => personId(user) === id)?.login ?? id).join(', ');
     throw new CoworkersError('COMMAND_INVALID', `${manager.name} is not a member of team ${team}, so cannot manage its coworkers.`, {
       hint: `Pass --manager with one of its members (${names}), or add ${manager.name} to its members in teams.yaml.`,
     });
@@ -90,10 +91,10 @@ export async function assignCoworker(deps: { bus: Bus; store: Store; now: () => 
   }
   const current = record.definition;
   const { team, manager } = resolvePlacement(people, current, request);
-  const placement = (definition: Pick<CoworkerDefinition, 'team' | 'manager'>): Placement => ({ team: definition.team, manager: { name: definition.manager.name, slack: definition.manager.slack } });
+  const placement = (definition: Pick<CoworkerDefinition, 'team' | 'manager'>): Placement => ({ team: definition.team, manager: { name: definition.manager.name, id: personId(definition.manager) } });
   const from = placement(current);
   const to = placement({ team, manager });
-  if (from.team === to.team && from.manager.slack === to.manager.slack) return { status: 'unchanged', coworkerId: current.id, from, to };
+  if (from.team === to.team && from.manager.id === to.manager.id) return { status: 'unchanged', coworkerId: current.id, from, to };
 
   const at = deps.now();
   const commandId = `assign:${current.id}:${createHash('sha256').update(JSON.stringify([team, manager, request.by, at])).digest('hex').slice(0, 16)}`;
@@ -127,7 +128,7 @@ async function confirmed(bus: Bus, coworkerId: string, auditId: string, send: ()
 /** One sentence for people: what the assignment changed, or why nothing did yet. */
 export function describeAssignment(result: AssignResult, teamName: (id: string) => string = (id) => id): string {
   const { coworkerId, from, to } = result;
-  const now = `team ${teamName(to.team)}, reporting to ${to.manager.name} (${to.manager.slack})`;
+  const now = `team ${teamName(to.team)}, reporting to ${to.manager.name} (${to.manager.id})`;
   if (result.status === 'unchanged') return `${coworkerId} already is on ${now}; nothing changed.`;
   const was = `was ${teamName(from.team)}, ${from.manager.name}`;
   if (result.status === 'unconfirmed') return `${coworkerId} is assigned to ${now} (${was}); the runtime has not confirmed it yet ("coworkers audit ${coworkerId}" shows it once applied).`;

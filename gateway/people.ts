@@ -1,6 +1,6 @@
 // The people and teams of a deployment, as the gateways and the CLI need them to assign coworkers:
-// users.yaml (who someone is: login, name, Slack id, email) and teams.yaml (who is on which team).
-import { formatProblem, loadTeams, memberSlackIds, type Team } from '../definitions/index.ts';
+// users.yaml (who someone is: login, name, Slack and Teams ids, email) and teams.yaml (who is on which team).
+import { formatProblem, loadTeams, memberIds, type Team } from '../definitions/index.ts';
 import { CoworkersError } from '../protocol/index.ts';
 import { loadUsers, type User } from './console/users.ts';
 
@@ -24,11 +24,11 @@ export async function loadPeople(dir: string): Promise<People> {
 
 const SLACK_MENTION = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/;
 
-/** The person a text names: a login ("daniel", "@daniel"), a Slack id ("U04DANIEL2") or a Slack mention ("<@U04DANIEL2|daniel>"). */
+/** The person a text names: a login ("daniel", "@daniel"), a Slack id ("U04DANIEL2"), a Slack mention ("<@U04DANIEL2|daniel>") or a Teams user's Entra object id. */
 export function findPerson(people: People, text: string): User | undefined {
   const word = text.trim();
   const slack = SLACK_MENTION.exec(word)?.[1] ?? word.replace(/^@/, '');
-  return people.users.find((user) => user.slack === slack || user.login === slack.toLowerCase());
+  return people.users.find((user) => user.slack === slack || user.teams?.toLowerCase() === slack.toLowerCase() || user.login === slack.toLowerCase());
 }
 
 export function findTeam(people: People, id: string): Team | undefined {
@@ -40,10 +40,10 @@ export function teamName(people: People, id: string): string {
   return findTeam(people, id)?.name ?? id;
 }
 
-/** The Slack ids of a team's members; null when teams.yaml does not list the team's members. */
+/** The person ids of a team's members; null when teams.yaml does not list the team's members. */
 export function teamMembers(people: People, id: string): string[] | null {
   const team = findTeam(people, id);
-  return team && team.members.length ? memberSlackIds(team, people.users) : null;
+  return team && team.members.length ? memberIds(team, people.users) : null;
 }
 
 /** The channels a coworker of this team takes work in besides its own. */

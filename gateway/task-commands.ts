@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Bus } from '../messaging/index.ts';
 import type { Store } from '../persistence/index.ts';
-import { CoworkersError, PROTOCOL_VERSION, approversOf, commandSchema, subjects, type CoworkerDefinition, type CoworkerEvent } from '../protocol/index.ts';
+import { CoworkersError, PROTOCOL_VERSION, approversOf, commandSchema, personId, subjects, type CoworkerDefinition, type CoworkerEvent } from '../protocol/index.ts';
 
 export interface ReassignRequest {
   /** The coworker that has the task now. */
@@ -42,7 +42,7 @@ export async function reassignTask(deps: { bus: Bus; store: Store; now: () => nu
   const [from, to] = await Promise.all([coworker(deps.store, coworkerId), coworker(deps.store, request.to)]);
   const party = (definition: CoworkerDefinition) => ({ id: definition.id, name: definition.name, team: definition.team });
   const id = randomUUID();
-  const toApprovers = [...new Set([to.manager.slack, ...approversOf(to)])];
+  const toApprovers = [...new Set([personId(to.manager), ...approversOf(to)])];
   const parsed = commandSchema.safeParse({ v: PROTOCOL_VERSION, id, coworkerId, at: deps.now(), type: 'task.reassign', taskId, from: party(from), to: party(to), toApprovers, by });
   if (!parsed.success) throw new CoworkersError('COMMAND_INVALID', `The reassignment is not valid: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`);
 

@@ -5,7 +5,7 @@
 // `scheduleFires`, both insert-only with the entry's or fire's id as _id, so a repeat is refused
 // by the unique _id on every server.
 import { MongoBulkWriteError, MongoServerError, type Db, type Filter } from 'mongodb';
-import type { AuditEntry, CoworkerDefinition } from '../protocol/index.ts';
+import { personId, type AuditEntry, type CoworkerDefinition } from '../protocol/index.ts';
 import { createMongoDocuments } from './mongo.documents.ts';
 import { DUPLICATE_KEY, translateDriverError } from './mongo.errors.ts';
 import { createSnapshotWriter, newestByCoworker, type SnapshotDocument } from './mongo.snapshot-writer.ts';
@@ -24,7 +24,7 @@ interface CoworkerDocument {
   name: string;
   role: string;
   team: string;
-  manager: { name: string; slack: string };
+  manager: { name: string; id: string };
   updatedAt: number;
 }
 
@@ -103,7 +103,7 @@ export function createMongoStore(options: MongoStoreOptions): Store {
 
   function toDocument(definition: CoworkerDefinition): CoworkerDocument {
     const { id, name, role, team, manager } = definition;
-    return { _id: id, definition: JSON.stringify(definition), name, role, team, manager: { name: manager.name, slack: manager.slack }, updatedAt: Date.now() };
+    return { _id: id, definition: JSON.stringify(definition), name, role, team, manager: { name: manager.name, id: personId(manager) }, updatedAt: Date.now() };
   }
 
   async function records(filter: { ids?: string[] }): Promise<CoworkerRecord[]> {
@@ -165,7 +165,7 @@ export function createMongoStore(options: MongoStoreOptions): Store {
         return definitions.map((document): CoworkerSummary => {
           const latest = newest.get(document._id);
           const { _id, name, role, team, manager } = document;
-          return { id: _id, name, role, team, manager: { name: manager.name, slack: manager.slack }, status: latest?.status ?? null, updatedAt: latest?.updatedAt ?? document.updatedAt };
+          return { id: _id, name, role, team, manager: { name: manager.name, id: manager.id }, status: latest?.status ?? null, updatedAt: latest?.updatedAt ?? document.updatedAt };
         });
       }),
 

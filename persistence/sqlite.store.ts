@@ -62,7 +62,7 @@ interface SummaryRow {
   role: string;
   team: string;
   manager_name: string;
-  manager_slack: string;
+  manager_id: string;
   status: string | null;
   updated_at: number;
 }
@@ -94,7 +94,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   const selectVersion = db.prepare('SELECT version, fence FROM coworkers WHERE id = ?');
   const selectSummaries = db.prepare(`
     SELECT id, definition ->> '$.name' AS name, definition ->> '$.role' AS role, definition ->> '$.team' AS team,
-      definition ->> '$.manager.name' AS manager_name, definition ->> '$.manager.slack' AS manager_slack,
+      definition ->> '$.manager.name' AS manager_name, coalesce(definition ->> '$.manager.slack', definition ->> '$.manager.teams') AS manager_id,
       status, updated_at
     FROM coworkers ORDER BY id`);
   const insertAudit = db.prepare('INSERT OR IGNORE INTO audit (id, coworker_id, at, run_id, job_id, entry) VALUES (?, ?, ?, ?, ?, ?)');
@@ -258,7 +258,7 @@ function toSummary(row: SummaryRow): CoworkerSummary {
     name: row.name,
     role: row.role,
     team: row.team,
-    manager: { name: row.manager_name, slack: row.manager_slack },
+    manager: { name: row.manager_name, id: row.manager_id },
     status: parseStatus(row.status),
     updatedAt: row.updated_at,
   };

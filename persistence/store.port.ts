@@ -22,7 +22,8 @@ export interface CoworkerSummary {
   name: string;
   role: string;
   team: string;
-  manager: { name: string; slack: string };
+  /** The manager's name and person id (`personId`: Slack id, else Teams id). */
+  manager: { name: string; id: string };
   status: CoworkerStatus | null;
   updatedAt: number;
 }

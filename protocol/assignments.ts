@@ -2,7 +2,7 @@
 // Each is a document in the store (collection `assignments`, id = coworker id); a coworker's
 // effective definition is its YAML definition with its assignment applied, at start-up and live.
 import { z } from 'zod';
-import { coworkerDefinitionSchema, managerSchema, type CoworkerDefinition } from './definition.schema.ts';
+import { coworkerDefinitionSchema, managerSchema, personId, type CoworkerDefinition } from './definition.schema.ts';
 
 export const ASSIGNMENTS_COLLECTION = 'assignments';
 
@@ -57,7 +57,7 @@ export function assignmentApplies(definition: CoworkerDefinition, assignment: As
 export function applyAssignment(definition: CoworkerDefinition, assignment: Pick<Assignment, 'team' | 'manager'> | null | undefined): CoworkerDefinition {
   if (!assignment) return definition;
   const { approvers } = definition.approval;
-  const replaced = approvers && [...new Set(approvers.map((approver) => (approver === definition.manager.slack ? assignment.manager.slack : approver)))];
+  const replaced = approvers && [...new Set(approvers.map((approver) => (approver === personId(definition.manager) ? personId(assignment.manager) : approver)))];
   return { ...definition, team: assignment.team, manager: assignment.manager, approval: { ...definition.approval, ...(replaced ? { approvers: replaced } : {}) } };
 }
 

@@ -92,11 +92,25 @@ const cronExpression = z
 export const managerSchema = z
   .strictObject({
     name: z.string().min(1).describe('Full name of the manager.'),
-    slack: slackUserId.describe('Slack user id of the manager.'),
+    slack: slackUserId.optional().describe('Slack user id of the manager, to reach them in Slack.'),
     teams: teamsUserId.optional().describe('Microsoft Entra object id of the manager, to reach them in Teams.'),
     email: z.email({ message: 'the manager\'s email address is not valid' }).describe('Email address of the manager.'),
   })
+  .refine((manager) => manager.slack !== undefined || manager.teams !== undefined, {
+    message: 'a manager needs a Slack user id ("slack: U0123ABCD"), a Teams user\'s Entra object id ("teams: …"), or both, so approvals and reports reach them',
+    path: ['slack'],
+  })
   .describe('The one person this coworker reports to; by default also its only approver.');
+
+/**
+ * The id a person is known by in approvals, tasks and the audit trail: their Slack user id when
+ * they have one, else their Teams user's Entra object id. A chat gateway maps its own users to it.
+ */
+export function personId(person: { slack?: string | undefined; teams?: string | undefined }): string {
+  const id = person.slack ?? person.teams;
+  if (id === undefined) throw new Error('a person needs a Slack or a Teams id');
+  return id;
+}
 
 export const triggerSchema = z.strictObject({
   event: z
@@ -238,10 +252,7 @@ export type ApprovalPolicy = z.output<typeof approvalPolicySchema>;
 export type EscalationStep = z.output<typeof escalationStepSchema>;
 export type HandoffPolicy = z.output<typeof handoffPolicySchema>;
 
-/**
- * Who may decide this coworker's approvals: the policy's approvers, or else its manager. People
- * are known by their Slack id; the Teams gateway maps a Teams user to it (manager.teams, users.yaml).
- */
+/** Who may decide this coworker's approvals: the policy's approvers, or else its manager. */
 export function approversOf(definition: CoworkerDefinition): string[] {
-  return definition.approval.approvers ?? [definition.manager.slack];
+  return definition.approval.approvers ?? [personId(definition.manager)];
 }

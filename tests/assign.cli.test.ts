@@ -53,8 +53,8 @@ async function startUp(dir: string, work = mkdtempSync(join(tmpdir(), 'coworkers
   return { work, stop };
 }
 
-type Summary = { id: string; team: string; manager: { name: string; slack: string } };
-const placements = (stdout: string) => (JSON.parse(stdout) as Summary[]).map((s) => `${s.id}:${s.team}:${s.manager.slack}`).sort();
+type Summary = { id: string; team: string; manager: { name: string; id: string } };
+const placements = (stdout: string) => (JSON.parse(stdout) as Summary[]).map((s) => `${s.id}:${s.team}:${s.manager.id}`).sort();
 
 describe('coworkers assign (embedded mode)', () => {
   it('moves a coworker to another team and manager live, audits it, keeps it over a restart and refuses what cannot be', async () => {
@@ -108,8 +108,8 @@ describe('coworkers assign (distributed mode)', () => {
       expect(JSON.parse(moved.stdout)).toEqual({
         status: 'applied',
         coworkerId: 'bo',
-        from: { team: 'sales', manager: { name: 'Manager of bo', slack: 'UDANIEL01' } },
-        to: { team: 'marketing', manager: { name: 'Maria Lopez', slack: 'UMARIA001' } },
+        from: { team: 'sales', manager: { name: 'Manager of bo', id: 'UDANIEL01' } },
+        to: { team: 'marketing', manager: { name: 'Maria Lopez', id: 'UMARIA001' } },
       });
       expect(placements(coworkers(['list', '--json'], env).stdout)).toEqual(['ada:sales:UDANIEL01', 'bo:marketing:UMARIA001']);
     } finally {

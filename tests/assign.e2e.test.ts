@@ -39,7 +39,7 @@ describe('assigning a coworker to another manager, live', () => {
     expect(email.approvers).toEqual([DANIEL, PRIYA]);
 
     const result = await assignCoworker(deps(), await loadPeople(dir), { coworkerId: 'sam', team: 'marketing', manager: 'maria', by: 'cli:test' });
-    expect(result).toMatchObject({ status: 'applied', from: { team: 'sales', manager: { slack: DANIEL } }, to: { team: 'marketing', manager: { slack: MARIA } } });
+    expect(result).toMatchObject({ status: 'applied', from: { team: 'sales', manager: { id: DANIEL } }, to: { team: 'marketing', manager: { id: MARIA } } });
     expect((await runtime.store.getCoworker('sam'))?.definition).toMatchObject({ team: 'marketing', manager: { slack: MARIA }, approval: { approvers: [MARIA, PRIYA] } });
 
     // The approval already waiting is Maria's to decide now, not Daniel's.

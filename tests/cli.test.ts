@@ -69,8 +69,8 @@ describe('coworkers up, list and send (embedded mode)', () => {
 
     const listed = coworkers(['list', '--json'], cleanEnv, work);
     expect(listed.code).toBe(0);
-    const summaries = JSON.parse(listed.stdout) as Array<{ id: string; team: string; manager: { slack: string }; status: { state: { status: string } } }>;
-    expect(summaries.map((s) => [s.id, s.team, s.manager.slack, s.status.state.status])).toEqual([
+    const summaries = JSON.parse(listed.stdout) as Array<{ id: string; team: string; manager: { id: string }; status: { state: { status: string } } }>;
+    expect(summaries.map((s) => [s.id, s.team, s.manager.id, s.status.state.status])).toEqual([
       ['bo', 'ops', 'UOTHER1', 'idle'],
       ['ada', 'sales', 'UMANAGER1', 'idle'],
     ]);

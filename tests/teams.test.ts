@@ -58,9 +58,9 @@ async function gatewayOn(bus: Bus, store: Store, teams: FakeTeams): Promise<stri
   return `http://127.0.0.1:${gateway.port}/api/messages`;
 }
 
-/** Everything in this process; `moreYaml` is added to Arlo's definition. */
-async function inOneProcess(moreYaml = '', withoutTheApp: string[] = []): Promise<Stack> {
-  const { bus, store, email } = await coworkersInProcess({ definitions: { arlo: arlo + moreYaml }, playbook: sendOneEmail }, cleanups);
+/** Everything in this process; `moreYaml` is added to Arlo's definition (or to `definition`). */
+async function inOneProcess(moreYaml = '', withoutTheApp: string[] = [], definition = arlo): Promise<Stack> {
+  const { bus, store, email } = await coworkersInProcess({ definitions: { arlo: definition + moreYaml }, playbook: sendOneEmail }, cleanups);
   const teams = await fakeTeams(withoutTheApp);
   return { bus, teams, url: await gatewayOn(bus, store, teams), store, email };
 }
@@ -189,6 +189,19 @@ describe('Teams (one process): who gets in and where', () => {
     expect((await postActivity(url, added, teams.token())).status).toBe(200);
     const hello = await teams.waitForCall(postedTo(`a:chat-${ASKER.entraId}`), 'the welcome');
     expect(hello.body.text).toContain('Coworkers: **Arlo** (Test coworker)');
+  }, 30_000);
+
+  it('serves a company on Teams alone: a manager known only by their Entra id decides, and is audited under it', async () => {
+    const teamsOnly = arlo.replace('  slack: UMANAGER1\n', '');
+    const stack = await inOneProcess('', [], teamsOnly);
+    const { data } = await mentionAndAwaitApproval(stack);
+    const approved = await postActivity(stack.url, click(stack, MANAGER, VERB.approve, data), stack.teams.token());
+    expect(JSON.stringify(approved.body.value)).toContain('Approved** by Manager of arlo');
+    await waitFor(async () => stack.email.sent.length === 1, 'the email');
+    expect((await stack.store.queryAudit({ coworkerId: 'arlo' })).filter((entry) => entry.kind === 'approval.decided')).toEqual([expect.objectContaining({ by: MANAGER.entraId })]);
+    const direct = personalMessage(stack.teams, MANAGER, 'arlo email Ann once more');
+    await postActivity(stack.url, direct, stack.teams.token());
+    await stack.teams.waitForCall((call) => postedTo(`a:chat-${MANAGER.entraId}`)(call) && String(call.body.text).includes('On it'), "the manager's direct task");
   }, 30_000);
 
   it('asks the other approvers when Teams refuses a chat with one who has not added the app', async () => {

@@ -73,7 +73,7 @@ const modeButton = (mode, label, classes, decision) =>
 
 function approvalMarkup(context, approval, decision) {
   const card = findCard(context, approval.coworkerId) ?? { id: approval.coworkerId, name: approval.coworkerId };
-  const approvers = approval.approvers.map((slack) => personName(context, slack));
+  const approvers = approval.approvers.map((id) => personName(context, id));
   const decided = Boolean(decision.outcome && decision.outcome.status !== 'refused');
   const canAct = approval.canDecide && !decided;
   return html`

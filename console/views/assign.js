@@ -18,7 +18,7 @@ function formMarkup(detail) {
     <label for="assign-manager">Manager</label>
     <select id="assign-manager" name="manager" data-testid="assign-manager">
       <option value="${KEEP}">${coworker.manager.name} (now)</option>
-      ${assign.people.filter((person) => person.slack !== coworker.manager.slack).map((person) => html`<option value="${person.login}">${person.name}</option>`)}
+      ${assign.people.filter((person) => person.id !== coworker.manager.id).map((person) => html`<option value="${person.login}">${person.name}</option>`)}
     </select>
     <div class="button-row"><button type="submit" class="button primary" data-testid="assign-submit">Assign</button></div>`;
 }

@@ -16,7 +16,7 @@ const stateTag = (state) =>
       : html`<span class="tag">${state}</span>`;
 
 function headMarkup(context, card, team) {
-  const waitingOn = card.waitingOn.map((slack) => personName(context, slack)).join(', ');
+  const waitingOn = card.waitingOn.map((id) => personName(context, id)).join(', ');
   return html`
     <div class="coworker-identity">
       ${avatar(card, 'large')}

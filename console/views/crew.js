@@ -9,14 +9,14 @@ const CHIPS = ['idle', 'working', 'awaitingApproval', 'blocked', 'offDuty', 'not
 const chipMatches = (chip, card) => (chip === 'offDuty' ? card.shift === 'offDuty' : card.status === chip);
 
 function searchText(card) {
-  const words = [card.name, card.id, card.role, card.team, teamLabel(card.team), card.manager.name, card.manager.slack, card.status, statusLabel(card.status)];
+  const words = [card.name, card.id, card.role, card.team, teamLabel(card.team), card.manager.name, card.manager.id, card.status, statusLabel(card.status)];
   if (card.shift === 'offDuty') words.push('off duty', 'offduty');
   return words.join(' ').toLowerCase();
 }
 
 function waitingCell(context, card) {
   if (!card.waitingFor && !card.waitingOn.length) return html`<span class="muted">—</span>`;
-  const on = card.waitingOn.map((slack) => personName(context, slack)).join(', ');
+  const on = card.waitingOn.map((id) => personName(context, id)).join(', ');
   return html`<span class="clamp" title="${card.waitingFor ?? ''}">${card.waitingFor ?? 'Waiting'}</span>${on ? html`<span class="sub">on ${on}</span>` : ''}`;
 }
 

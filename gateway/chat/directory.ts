@@ -4,7 +4,7 @@
 // light summaries; a full definition is read only for the coworker a message is about. Both are
 // kept for a few seconds, so a busy channel does not read the store on every message.
 import type { CoworkerSummary, Store } from '../../persistence/index.ts';
-import { approversOf, type CoworkerDefinition } from '../../protocol/index.ts';
+import { approversOf, personId, type CoworkerDefinition } from '../../protocol/index.ts';
 
 const FRESH_MS = 10_000;
 
@@ -56,5 +56,5 @@ export function createDirectory(store: Store, now: () => number = Date.now): Dir
 
 /** People a coworker takes work and answers from in a direct message: its manager and approvers. */
 export function mayDirect(coworker: CoworkerDefinition, user: string): boolean {
-  return user === coworker.manager.slack || approversOf(coworker).includes(user);
+  return user === personId(coworker.manager) || approversOf(coworker).includes(user);
 }

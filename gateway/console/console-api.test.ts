@@ -84,7 +84,7 @@ describe('without a valid session', () => {
 describe('signed in', () => {
   it('GET /api/me answers the user, with the security headers', async () => {
     const response = await api(fixture.server, '/api/me', { cookie: maria });
-    expect(await response.json()).toEqual({ user: { login: 'maria', name: 'Maria Lopez', slack: 'U04MARIA01' } });
+    expect(await response.json()).toEqual({ user: { login: 'maria', name: 'Maria Lopez', id: 'U04MARIA01' } });
     expect(response.headers.get('content-security-policy')).toMatch(/^default-src 'self'; script-src 'self' 'sha256-[A-Za-z0-9+/]+=*'; img-src 'self' data:; style-src 'self' 'unsafe-inline'$/);
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(response.headers.get('referrer-policy')).toBe('no-referrer');
@@ -109,7 +109,7 @@ describe('signed in', () => {
       role: 'Marketing analyst for paid campaigns',
       team: 'marketing',
       icon: ':robot_face:',
-      manager: { name: 'Maria Lopez', slack: 'U04MARIA01' },
+      manager: { name: 'Maria Lopez', id: 'U04MARIA01' },
       status: 'awaitingApproval',
       shift: 'onDuty',
       since: STATUSES.ava!.since,

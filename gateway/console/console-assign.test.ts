@@ -61,9 +61,9 @@ describe('teams in the console', () => {
         { id: 'marketing', name: 'Marketing', managers: ['U04MARIA01'] },
       ],
       people: [
-        { login: 'maria', name: 'Maria Lopez', slack: 'U04MARIA01' },
-        { login: 'daniel', name: 'Daniel Okafor', slack: 'U04DANIEL2' },
-        { login: 'priya', name: 'Priya Shah', slack: 'U04PRIYA03' },
+        { login: 'maria', name: 'Maria Lopez', id: 'U04MARIA01' },
+        { login: 'daniel', name: 'Daniel Okafor', id: 'U04DANIEL2' },
+        { login: 'priya', name: 'Priya Shah', id: 'U04PRIYA03' },
       ],
     });
     const forMaria = (await (await api(server, '/api/coworkers/otto', { cookie: cookies.maria! })).json()) as { assign: unknown };
@@ -103,8 +103,8 @@ describe('POST /api/coworkers/:id/assignment', () => {
     expect(await response.json()).toEqual({
       status: 'applied',
       coworkerId: 'sam',
-      from: { team: 'sales', manager: { name: 'Daniel Okafor', slack: 'U04DANIEL2' } },
-      to: { team: 'marketing', manager: { name: 'Maria Lopez', slack: 'U04MARIA01' } },
+      from: { team: 'sales', manager: { name: 'Daniel Okafor', id: 'U04DANIEL2' } },
+      to: { team: 'marketing', manager: { name: 'Maria Lopez', id: 'U04MARIA01' } },
       message: 'sam is now on team Marketing, reporting to Maria Lopez (U04MARIA01) (was Sales, Daniel Okafor); its approvals, reports and escalations go to Maria Lopez.',
     });
     const sent = commands.filter((command) => command.type === 'definition.changed');

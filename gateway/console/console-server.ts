@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Bus } from '../../messaging/index.ts';
 import type { Store } from '../../persistence/index.ts';
-import { CoworkersError } from '../../protocol/index.ts';
+import { CoworkersError, personId } from '../../protocol/index.ts';
 import { createEventStreams } from './event-stream.ts';
 import { asHttpError, errorBody, HttpError, sendJson } from './http.ts';
 import { startLiveFeed } from './live-feed.ts';
@@ -65,9 +65,10 @@ const ROUTES: Route[] = [
 
 async function signInUsers(users: SignInUser[], logger: Logger): Promise<ConsoleDeps['users']> {
   const byLogin: ConsoleDeps['users'] = new Map();
-  for (const { login, name, slack, passwordHash, password } of users) {
+  for (const user of users) {
+    const { login, name, passwordHash, password } = user;
     const hash = passwordHash ?? (password !== undefined ? await hashPassword(password) : undefined);
-    if (hash) byLogin.set(login, { user: { login, name, slack }, passwordHash: hash });
+    if (hash) byLogin.set(login, { user: { login, name, id: personId(user) }, passwordHash: hash });
     else logger.warn({ login }, `console user ${login} has no passwordHash and cannot sign in: add one to users.yaml`);
   }
   return byLogin;

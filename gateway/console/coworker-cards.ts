@@ -2,7 +2,7 @@
 // backlog, next scheduled run) and its jobs with their next runs, from the store's records.
 import { Cron } from 'croner';
 import type { CoworkerRecord } from '../../persistence/index.ts';
-import type { CoworkerDefinition, JobDefinition } from '../../protocol/index.ts';
+import { personId, type CoworkerDefinition, type JobDefinition } from '../../protocol/index.ts';
 
 export interface CoworkerCard {
   id: string;
@@ -10,7 +10,7 @@ export interface CoworkerCard {
   role: string;
   team: string;
   icon?: string;
-  manager: { name: string; slack: string };
+  manager: { name: string; id: string };
   status: 'idle' | 'working' | 'awaitingApproval' | 'blocked' | 'notStarted';
   shift: 'onDuty' | 'offDuty' | null;
   since: number | null;
@@ -53,7 +53,7 @@ export function coworkerCard(record: CoworkerRecord, now: number): CoworkerCard 
   const { definition, status } = record;
   const approvals = status?.approvals ?? [];
   const state = status?.state.status ?? 'notStarted';
-  const waitingOn = state === 'blocked' ? [definition.manager.slack] : [...new Set(approvals.flatMap((approval) => approval.approvers))];
+  const waitingOn = state === 'blocked' ? [personId(definition.manager)] : [...new Set(approvals.flatMap((approval) => approval.approvers))];
   const nextRun = jobViews(definition, now)
     .flatMap((job) => (job.nextRun === undefined ? [] : [{ jobId: job.id, at: job.nextRun }]))
     .reduce<CoworkerCard['nextRun']>((earliest, run) => (!earliest || run.at < earliest.at ? run : earliest), null);
@@ -63,7 +63,7 @@ export function coworkerCard(record: CoworkerRecord, now: number): CoworkerCard 
     role: definition.role,
     team: definition.team,
     icon: definition.icon,
-    manager: { name: definition.manager.name, slack: definition.manager.slack },
+    manager: { name: definition.manager.name, id: personId(definition.manager) },
     status: state,
     shift: status?.state.shift ?? null,
     since: status?.since ?? null,

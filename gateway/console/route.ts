@@ -14,7 +14,8 @@ import type { SignInLimiter } from './sign-in-limiter.ts';
 export interface ConsoleUser {
   login: string;
   name: string;
-  slack: string;
+  /** Who they are in approvals, tasks and the audit trail (`personId`: their Slack id, else their Teams id). */
+  id: string;
 }
 
 export interface ConsoleDeps {

@@ -23,7 +23,7 @@ export const approvalRoutes: Route[] = [
     path: /^\/api\/approvals$/,
     async handle(deps, { user }) {
       const approvals = await listApprovals(deps.store);
-      return { status: 200, body: { approvals: approvals.map((approval) => ({ ...approval, canDecide: approval.approvers.includes(user.slack) })) } };
+      return { status: 200, body: { approvals: approvals.map((approval) => ({ ...approval, canDecide: approval.approvers.includes(user.id) })) } };
     },
   },
   {
@@ -32,8 +32,8 @@ export const approvalRoutes: Route[] = [
     async handle(deps, { request, params: [approvalId], user }) {
       const body = await readJsonBody(request, decisionSchema);
       const pending = (await listApprovals(deps.store)).find((approval) => approval.id === approvalId);
-      if (pending && !pending.approvers.includes(user.slack)) {
-        throw new HttpError(403, 'NOT_AN_APPROVER', `${user.name} (${user.slack}) is not an approver of ${pending.coworkerId}'s approvals.`, {
+      if (pending && !pending.approvers.includes(user.id)) {
+        throw new HttpError(403, 'NOT_AN_APPROVER', `${user.name} (${user.id}) is not an approver of ${pending.coworkerId}'s approvals.`, {
           hint: `Its approvers: ${pending.approvers.join(', ')}.`,
         });
       }
@@ -41,7 +41,7 @@ export const approvalRoutes: Route[] = [
       const result = await decideApproval(deps, {
         approvalId: approvalId!,
         decision: body.decision,
-        by: user.slack,
+        by: user.id,
         ...(body.reason !== undefined ? { reason: body.reason } : {}),
         ...(body.args !== undefined ? { args: body.args } : {}),
       });

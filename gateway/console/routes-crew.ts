@@ -25,7 +25,7 @@ export const crewRoutes: Route[] = [
         body: {
           teams: [...teams].map(([id, coworkers]) => ({ id, name: teamName(deps.people, id), coworkers: coworkers.sort(byId) })).sort(byId),
           // Names for the Slack ids the cards mention (approvers, managers) that people signed in as.
-          people: Object.fromEntries([...deps.users.values()].map(({ user }) => [user.slack, user.name])),
+          people: Object.fromEntries([...deps.users.values()].map(({ user }) => [user.id, user.name])),
         },
       };
     },

@@ -13,7 +13,7 @@ export const taskRoutes: Route[] = [
     path: /^\/api\/coworkers\/([^/]+)\/tasks$/,
     async handle(deps, { request, params: [coworkerId], user }) {
       const { text } = await readJsonBody(request, taskSchema);
-      const command = await assignTask(deps, { coworkerId: coworkerId!, text, requestedBy: user.slack });
+      const command = await assignTask(deps, { coworkerId: coworkerId!, text, requestedBy: user.id });
       return { status: 201, body: { id: command.id } };
     },
   },

@@ -41,6 +41,12 @@ describe('loadUsers', () => {
     expect(await problemOf('users:\n  - { login: maria, name: Maria Lopez, slack: U04MARIA01, email: maria-at-example }\n')).toContain("users[0].email: the manager's email address is not valid");
   });
 
+  it('knows people by their Slack id, their Teams id, or both, and refuses someone known in neither chat', async () => {
+    const entra = '6f1c1a4e-58a2-4c1b-9f0e-2d3b8c7a9e10';
+    expect(await loadUsers(folderWith(`users:\n  - { login: tess, name: Tess Teams, teams: ${entra} }\n`))).toEqual([{ login: 'tess', name: 'Tess Teams', teams: entra }]);
+    expect(await problemOf('users:\n  - { login: nobody, name: No Chat }\n')).toContain('users[0].slack: nobody needs a Slack user id ("slack: U0123ABCD"), a Teams user\'s Entra object id ("teams: …"), or both');
+  });
+
   it('is an empty list when the folder has no users.yaml', async () => {
     expect(await loadUsers(mkdtempSync(join(tmpdir(), 'coworkers-users-')))).toEqual([]);
   });

@@ -35,6 +35,9 @@ const usersFileSchema = z
   .superRefine((file, ctx) => {
     const seen = new Set<string>();
     file.users.forEach((user, index) => {
+      if (user.slack === undefined && user.teams === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['users', index, 'slack'], message: `${user.login} needs a Slack user id ("slack: U0123ABCD"), a Teams user's Entra object id ("teams: …"), or both: it is how definitions name managers and approvers` });
+      }
       if (seen.has(user.login)) ctx.addIssue({ code: 'custom', path: ['users', index, 'login'], message: `duplicate login "${user.login}": each person signs in with their own` });
       seen.add(user.login);
     });
@@ -80,6 +83,6 @@ function describe(issue: z.core.$ZodIssue): string {
 
 function invalid(file: string, problems: string[]): CoworkersError {
   return new CoworkersError('CONFIG_INVALID', `${file} has ${problems.length === 1 ? 'a problem' : `${problems.length} problems`}:\n${problems.map((problem) => `  ${problem}`).join('\n')}`, {
-    hint: 'write it as "users:" followed by a list of { login, name, slack, email?, passwordHash? } (the Slack ids of the coworkers\' managers and approvers)',
+    hint: 'write it as "users:" followed by a list of { login, name, slack and/or teams, email?, passwordHash? } (the ids definitions use for managers and approvers)',
   });
 }

@@ -78,7 +78,7 @@ export function registerIntake(app: App, deps: IntakeDeps): void {
     const thread = { channel: event.channel, threadTs: event.ts };
     const found = await directory.find(event.text);
     if (!found) {
-      const mine = (await directory.roster()).filter((coworker) => coworker.manager.slack === user);
+      const mine = (await directory.roster()).filter((coworker) => coworker.manager.id === user);
       await client.chat.postMessage({ channel: event.channel, text: `Start with the name of a coworker. Yours: ${roster(mine)}.` });
       return;
     }

@@ -1,7 +1,8 @@
 // Teams names a person by their Microsoft Entra object id; definitions, approvals and the audit
-// trail name people by the id users.yaml and each manager pair with it (their Slack id), so the
-// same person decides the same approval from Slack, Teams, the console or the CLI.
-import type { CoworkerDefinition } from '../../protocol/index.ts';
+// trail name people by their person id (`personId`: their Slack id when they have one), which
+// users.yaml and each manager pair with it, so the same person decides the same approval from
+// Slack, Teams, the console or the CLI.
+import { personId, type CoworkerDefinition } from '../../protocol/index.ts';
 import type { People } from '../people.ts';
 
 type Manager = CoworkerDefinition['manager'];
@@ -20,8 +21,8 @@ const ENTRA_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$
 export function createTeamsPeople(people: People): TeamsPeople {
   const same = (a: string, b: string | undefined) => b !== undefined && a.toLowerCase() === b.toLowerCase();
   const pairs = (managers: Manager[]) => [
-    ...people.users.map((user) => ({ id: user.slack, teams: user.teams, name: user.name })),
-    ...managers.map((manager) => ({ id: manager.slack, teams: manager.teams, name: manager.name })),
+    ...people.users.map((user) => ({ id: personId(user), teams: user.teams, name: user.name })),
+    ...managers.map((manager) => ({ id: personId(manager), teams: manager.teams, name: manager.name })),
   ];
   return {
     personOf(entraId, { managers = [], accepted = [] } = {}) {
