@@ -52,10 +52,15 @@ async function fakeTeams(withoutTheApp: string[] = []): Promise<FakeTeams> {
   return teams;
 }
 
-async function gatewayOn(bus: Bus, store: Store, teams: FakeTeams): Promise<string> {
+/** A Teams gateway on `bus` and `store`, talking to the fake; stopped when the test ends unless `stopsItself`. */
+async function startGateway(bus: Bus, store: Store, teams: FakeTeams, stopsItself = false) {
   const gateway = await startTeamsGateway({ bus, store, logger, clientId: BOT.clientId, tenantId: BOT.tenantId, token: teams.outboundToken, port: 0, host: '127.0.0.1', serviceUrl: teams.serviceUrl, cloud: teams.cloud });
-  cleanups.push(() => gateway.close());
-  return `http://127.0.0.1:${gateway.port}/api/messages`;
+  if (!stopsItself) cleanups.push(() => gateway.close());
+  return { ...gateway, url: `http://127.0.0.1:${gateway.port}/api/messages` };
+}
+
+async function gatewayOn(bus: Bus, store: Store, teams: FakeTeams): Promise<string> {
+  return (await startGateway(bus, store, teams)).url;
 }
 
 /** Everything in this process; `moreYaml` is added to Arlo's definition (or to `definition`). */
@@ -202,6 +207,21 @@ describe('Teams (one process): who gets in and where', () => {
     const direct = personalMessage(stack.teams, MANAGER, 'arlo email Ann once more');
     await postActivity(stack.url, direct, stack.teams.token());
     await stack.teams.waitForCall((call) => postedTo(`a:chat-${MANAGER.entraId}`)(call) && String(call.body.text).includes('On it'), "the manager's direct task");
+  }, 30_000);
+
+  it('closes the cards a gateway posted before it restarted, once the approval is decided', async () => {
+    const { bus, store, email } = await coworkersInProcess({ definitions: { arlo }, playbook: sendOneEmail }, cleanups);
+    const teams = await fakeTeams();
+    const first = await startGateway(bus, store, teams, true);
+    const stack = { bus, store, email, teams, url: first.url };
+    const { card, data } = await mentionAndAwaitApproval(stack);
+    await first.close();
+    const second = await startGateway(bus, store, teams);
+    const approved = await postActivity(second.url, click(stack, MANAGER, VERB.approve, data), teams.token());
+    expect(JSON.stringify(approved.body.value)).toContain('Approved** by Manager of arlo');
+    const closed = await teams.waitForCall((call) => call.method === 'PUT' && call.path === `/teams/v3/conversations/a:chat-${MANAGER.entraId}/activities/${card.answer.id}`, 'the card posted before the restart, closed');
+    expect(JSON.stringify(cardOf(closed))).toContain('Approved');
+    await waitFor(async () => (await store.documents.list('chat-posts')).length === 0, 'the posts forgotten once decided');
   }, 30_000);
 
   it('asks the other approvers when Teams refuses a chat with one who has not added the app', async () => {

@@ -1,7 +1,8 @@
 // Approvals in chat, whichever chat: each approval request is posted by a surface (Slack, Teams)
-// to the approvers it reaches, remembered, and every message posted for it is shown as decided
-// once the coworker decided. The coworker decides whether a click counts (approvers only, each
-// approval once); gateways only carry decisions in and report back.
+// to the approvers it reaches, remembered in the store, and every message posted for it is shown
+// as decided once the coworker decided, by whichever gateway process gets that event, after a
+// restart too. The coworker decides whether a click counts (approvers only, each approval once);
+// gateways only carry decisions in and report back.
 import type { BusMessage } from '../../messaging/index.ts';
 import type { Store } from '../../persistence/index.ts';
 import type { CoworkerDefinition } from '../../protocol/index.ts';
@@ -24,14 +25,22 @@ export interface ApprovalSurface<Posted> {
   showDecided(coworker: CoworkerDefinition, approval: PendingApproval, decision: ChatDecision, posted: Posted[]): Promise<void>;
 }
 
-/** Messages posted per approval are kept in memory: after a gateway restart a click on an old one still gets an answer. */
-export function createApprovalRelay<Posted>(surface: ApprovalSurface<Posted>, deps: { store: Store; directory: Directory }) {
-  const posts = new Map<string, { approval: PendingApproval; messages: Posted[] }>();
+/** What was posted for one approval in one chat: collection `chat-posts`, id `<chat>:<approval id>`, deleted once it is decided. */
+interface Posts<Posted> {
+  approval: PendingApproval;
+  messages: Posted[];
+}
+
+export const CHAT_POSTS_COLLECTION = 'chat-posts';
+
+export function createApprovalRelay<Posted>(chat: 'slack' | 'teams', surface: ApprovalSurface<Posted>, deps: { store: Store; directory: Directory }) {
+  const { documents } = deps.store;
   const seen = createSeenEvents();
+  const idOf = (approvalId: string) => `${chat}:${approvalId}`;
   return {
-    /** The approval while it waits for a decision, from what was posted or from the store. */
+    /** The approval while it waits for a decision: from the store. */
     async pending(approvalId: string): Promise<PendingApproval | undefined> {
-      return posts.get(approvalId)?.approval ?? (await listApprovals(deps.store)).find((approval) => approval.id === approvalId);
+      return (await listApprovals(deps.store)).find((approval) => approval.id === approvalId);
     },
     onApprovalRequested: (message: BusMessage) =>
       seen.once(message, async (event) => {
@@ -39,19 +48,20 @@ export function createApprovalRelay<Posted>(surface: ApprovalSurface<Posted>, de
         const approval = { ...event.approval, coworkerId: event.coworkerId };
         const coworker = await deps.directory.byId(approval.coworkerId);
         if (!coworker) return;
-        const entry = posts.get(approval.id) ?? { approval, messages: [] };
-        posts.set(approval.id, entry);
-        entry.messages.push(...(await surface.post(coworker, approval)));
+        const posted = await surface.post(coworker, approval);
+        // Asked again (a new manager, say): its earlier messages are closed with the later ones.
+        const earlier = (await documents.get<Posts<Posted>>(CHAT_POSTS_COLLECTION, idOf(approval.id)))?.messages ?? [];
+        await documents.put(CHAT_POSTS_COLLECTION, idOf(approval.id), { approval, messages: [...earlier, ...posted] } satisfies Posts<Posted>);
       }),
     onApprovalDecided: (message: BusMessage) =>
       seen.once(message, async (event) => {
         if (event.type !== 'approval.decided') return;
-        const entry = posts.get(event.approvalId);
+        const entry = await documents.get<Posts<Posted>>(CHAT_POSTS_COLLECTION, idOf(event.approvalId));
         const coworker = await deps.directory.byId(event.coworkerId);
         if (!entry || !coworker) return;
-        posts.delete(event.approvalId);
         const decision = { outcome: event.outcome, by: event.by, at: event.at, ...(event.reason ? { reason: event.reason } : {}) };
         await surface.showDecided(coworker, entry.approval, decision, entry.messages);
+        await documents.delete(CHAT_POSTS_COLLECTION, idOf(event.approvalId));
       }),
   };
 }

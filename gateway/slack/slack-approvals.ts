@@ -25,6 +25,7 @@ export interface ApprovalDeps {
 
 export function createApprovalFlow(app: App, deps: ApprovalDeps) {
   const relay = createApprovalRelay<Posted>(
+    'slack',
     {
       async post(coworker: CoworkerDefinition, approval: PendingApproval) {
         const message = approvalMessage(lookOf(coworker), approval);

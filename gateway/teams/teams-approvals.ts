@@ -38,6 +38,7 @@ export function createTeamsApprovals(app: App, deps: TeamsApprovalDeps) {
   const contextOf = (coworker: CoworkerDefinition): CardContext => ({ coworker, nameOf: (id) => teamsPeople.nameOf(id, [coworker.manager]) });
 
   const relay = createApprovalRelay<TeamsPosted>(
+    'teams',
     {
       async post(coworker: CoworkerDefinition, approval: PendingApproval) {
         const card = approvalCard(approval, contextOf(coworker));
