@@ -12,6 +12,7 @@ import {
   sha256,
   toModelToolName,
   type ApprovalRequest,
+  type CoworkerDefinition,
   type JobDefinition,
   type ToolCall,
   type ToolResult,
@@ -22,7 +23,7 @@ import { messagesOf, newRunState, withMessages, type RunState } from './run-stat
 import { approvalKey, assertGrantMatches, autonomousKey, executeCall, type CallToExecute, type RetryPolicy } from './tool-execution.ts';
 import type { RunContext, RunResult, TaskRunner } from './task-runner.ts';
 import { systemPrompt, taskPrompt } from './agent-prompts.ts';
-import { HANDOFF, crossTeamGate, handoffTask, handoffToolSpec, parseHandoffArgs, partyOf, type CoworkerLookup } from './handoff-tool.ts';
+import { HANDOFF, crossTeamGate, handoffTask, handoffToolSpec, parseHandoffArgs, partyOf, type CoworkerLookup, type HandoffArgs } from './handoff-tool.ts';
 
 /** The built-in tool a model uses to ask its manager what only a person can answer. */
 export const ASK_MANAGER = 'ask_manager';
@@ -215,27 +216,21 @@ class AgentStep {
     const gate = crossTeamGate(me, receiver);
     const verdict = gate ? `gated: ${gate.reason}` : `autonomous: within the ${me.team} team, ${receiver.name}'s handoff policy decides`;
     await this.audit(`${toolCallId}:classified`, { kind: 'tool.classified', by: 'policy', tool: HANDOFF, summary: verdict, detail: { verdict: gate ? 'gated' : 'autonomous', to: receiver.id, toTeam: receiver.team } });
-    if (!gate) return this.offer(toolCallId, parsed.args, receiver.id);
+    if (!gate) return this.offer(toolCallId, parsed.args, receiver);
     const requests = [this.approvalRequest(toolCallId, HANDOFF, rawArgs, gate.reason, 'handoff', gate.approvers)];
     this.state = { ...this.state, awaiting: { kind: 'approvals', requests } };
     return { kind: 'approvalNeeded', requests, run: this.saved() };
   }
 
   /** Offers the task; the machine sends it and waits for the receiver's answer. */
-  private async offer(toolCallId: string, args: Record<string, unknown>, to: string, approvedBy?: string): Promise<RunResult> {
-    const parsed = parseHandoffArgs(args);
-    const receiver = parsed.ok ? await this.options.coworkers!(to) : null;
-    if (!parsed.ok || !receiver) {
-      this.answer(toolCallId, `Not handed off: ${parsed.ok ? `there is no coworker "${to}" any more` : parsed.error}.`);
-      return { kind: 'progress', run: this.saved() };
-    }
+  private offer(toolCallId: string, args: HandoffArgs, receiver: CoworkerDefinition, approvedBy?: string): RunResult {
     const task = handoffTask({
       from: this.context.definition,
       original: this.context.task,
       toolCallId,
       step: this.state.steps,
-      to,
-      args: parsed.args,
+      to: receiver.id,
+      args,
       now: this.context.now(),
       ...(approvedBy ? { approvedBy } : {}),
     });
@@ -344,8 +339,14 @@ class AgentStep {
   private async foldHandoffDecision(request: ApprovalRequest, notes: TaskNote[]): Promise<RunResult | null> {
     const note = notes.findLast((candidate) => candidate.kind === 'decision' && candidate.approvalId === request.id);
     const decision = note?.kind === 'decision' ? note : null;
-    const to = String(request.args.to ?? '');
-    if (decision?.decision === 'approved') return this.offer(request.toolCallId, request.args, to, decision.by);
+    if (decision?.decision === 'approved') {
+      // Approved as asked: the arguments were checked when the model proposed them; the receiver is looked up again, it may be gone.
+      const parsed = parseHandoffArgs(request.args);
+      const receiver = parsed.ok ? await this.options.coworkers!(parsed.args.to) : null;
+      if (parsed.ok && receiver) return this.offer(request.toolCallId, parsed.args, receiver, decision.by);
+      this.answer(request.toolCallId, `Not handed off: ${parsed.ok ? `there is no coworker "${parsed.args.to}" any more` : parsed.error}.`);
+      return { kind: 'progress', run: this.saved() };
+    }
     if (decision?.decision === 'edited' && decision.args) {
       const requests = [this.approvalRequest(request.toolCallId, HANDOFF, decision.args, `${request.reason}; edited by ${decision.by}`, request.risk, request.approvers)];
       this.state = { ...this.state, awaiting: { kind: 'approvals', requests } };

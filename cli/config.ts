@@ -86,7 +86,7 @@ export interface TeamsConfig {
   tenantId: string;
   port: number;
   serviceUrl?: string;
-  cloudName?: string;
+  cloud?: Config['TEAMS_CLOUD'];
   dangerouslySkipAuth: boolean;
 }
 
@@ -107,6 +107,6 @@ export function teamsConfig(config: Config): TeamsConfig | null {
     port: config.TEAMS_PORT,
     dangerouslySkipAuth: config.TEAMS_SKIP_AUTH,
     ...(config.TEAMS_SERVICE_URL ? { serviceUrl: config.TEAMS_SERVICE_URL } : {}),
-    ...(config.TEAMS_CLOUD ? { cloudName: config.TEAMS_CLOUD } : {}),
+    ...(config.TEAMS_CLOUD ? { cloud: config.TEAMS_CLOUD } : {}),
   };
 }

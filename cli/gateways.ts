@@ -1,7 +1,6 @@
 // How people reach the coworkers of a process: the web console always, Slack and Teams when configured.
 // `coworkers up` runs them beside the runtime; `coworkers gateway` runs them on their own.
 import type { Logger } from 'pino';
-import { cloudFromName } from '@microsoft/teams.api';
 import { loadPeople, startConsoleServer, startSlackGateway, startTeamsGateway, withOneTimePasswords, type SignInUser } from '../gateway/index.ts';
 import type { Bus } from '../messaging/index.ts';
 import type { Store } from '../persistence/index.ts';
@@ -58,8 +57,7 @@ export async function startGateways(options: GatewaysOptions): Promise<Gateways>
     }
     const teams = teamsConfig(config);
     if (teams) {
-      const { cloudName, ...settings } = teams;
-      const teamsGateway = await startTeamsGateway({ ...settings, ...(cloudName ? { cloud: cloudFromName(cloudName) } : {}), bus, store, logger, people });
+      const teamsGateway = await startTeamsGateway({ ...teams, bus, store, logger, people });
       started.push(teamsGateway);
       lines.push(`Teams: http://localhost:${teamsGateway.port}/api/messages${teams.dangerouslySkipAuth ? ' (TEAMS_SKIP_AUTH: requests are NOT authenticated)' : ''}`);
     }

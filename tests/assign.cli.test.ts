@@ -1,24 +1,13 @@
 // `coworkers assign` as an operator runs it: against a running `up` (the control socket) and
 // against a distributed runtime (NATS, MongoDB), with people and teams from the definitions' folder.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MongoClient } from 'mongodb';
+import { cleanEnv, coworkers, killCliProcesses, startRuntime, startUp } from './cli-processes.ts';
 import { definitionYaml, uniqueName, waitFor, writeDefinitions } from './helpers.ts';
 
-const cleanEnv = { ...process.env, NATS_URL: '', MONGODB_URI: '', LOG_LEVEL: 'warn' };
-
-function coworkers(args: string[], env: NodeJS.ProcessEnv = cleanEnv, cwd = process.cwd()) {
-  const result = spawnSync(process.execPath, [join(process.cwd(), 'cli/main.ts'), ...args], { env, cwd, encoding: 'utf8', timeout: 20_000 });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-const children: ChildProcess[] = [];
-afterEach(() => {
-  for (const child of children.splice(0)) child.kill('SIGKILL');
-});
+afterEach(killCliProcesses);
 
 /** Two coworkers of the sales team, its people and both teams. */
 function deployment(): string {
@@ -39,19 +28,6 @@ function deployment(): string {
   return dir;
 }
 
-async function startUp(dir: string, work = mkdtempSync(join(tmpdir(), 'coworkers-up-'))): Promise<{ work: string; stop: () => Promise<void> }> {
-  const up = spawn(process.execPath, [join(process.cwd(), 'cli/main.ts'), 'up', '--dir', dir], { cwd: work, env: cleanEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(up);
-  let output = '';
-  up.stdout!.on('data', (chunk) => (output += chunk));
-  await waitFor(async () => output.includes('Ctrl-C stops'), 'coworkers up to start');
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      up.once('exit', () => resolve());
-      up.kill('SIGTERM');
-    });
-  return { work, stop };
-}
 
 type Summary = { id: string; team: string; manager: { name: string; id: string } };
 const placements = (stdout: string) => (JSON.parse(stdout) as Summary[]).map((s) => `${s.id}:${s.team}:${s.manager.id}`).sort();
@@ -98,8 +74,7 @@ describe('coworkers assign (distributed mode)', () => {
     const env = { ...cleanEnv, NATS_URL: process.env.NATS_URL, MONGODB_URI: process.env.MONGODB_URI, MONGODB_DB: uniqueName('assign'), COWORKERS_SUBJECT_PREFIX: `${uniqueName('assign')}.v1` };
     const mongo = await new MongoClient(process.env.MONGODB_URI!).connect();
     try {
-      const runtime = spawn(process.execPath, [join(process.cwd(), 'cli/main.ts'), 'runtime', '--dir', dir], { env, stdio: 'ignore' });
-      children.push(runtime);
+      startRuntime(dir, env);
       await waitFor(async () => {
         const result = coworkers(['list', '--json'], env);
         return result.code === 0 && (JSON.parse(result.stdout) as Array<{ status: unknown }>).filter((s) => s.status !== null).length === 2;

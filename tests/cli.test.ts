@@ -1,5 +1,4 @@
 // The `coworkers` command as a person runs it: separate processes, real output, exit codes.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,30 +7,10 @@ import { writeExampleData } from '../scripts/example-data.ts';
 import { freePort } from '../scripts/test-servers.ts';
 import { connect } from '@nats-io/transport-node';
 import { MongoClient } from 'mongodb';
+import { cleanEnv, coworkers, killCliProcesses, startRuntime, startUp } from './cli-processes.ts';
 import { definitionYaml, uniqueName, waitFor, writeDefinitions } from './helpers.ts';
 
-const cleanEnv = { ...process.env, NATS_URL: '', MONGODB_URI: '', LOG_LEVEL: 'warn' };
-
-function coworkers(args: string[], env: NodeJS.ProcessEnv = cleanEnv, cwd = process.cwd()) {
-  const result = spawnSync(process.execPath, [join(process.cwd(), 'cli/main.ts'), ...args], { env, cwd, encoding: 'utf8', timeout: 20_000 });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-const children: ChildProcess[] = [];
-afterEach(() => {
-  for (const child of children.splice(0)) child.kill('SIGKILL');
-});
-
-/** Starts `coworkers up` on `dir` in a folder of its own; `output` is what it printed so far. */
-async function startUp(dir: string): Promise<{ work: string; output: () => string }> {
-  const work = mkdtempSync(join(tmpdir(), 'coworkers-up-'));
-  const up = spawn(process.execPath, [join(process.cwd(), 'cli/main.ts'), 'up', '--dir', dir], { cwd: work, env: cleanEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(up);
-  let output = '';
-  up.stdout!.on('data', (chunk) => (output += chunk));
-  await waitFor(async () => output.includes('Ctrl-C stops'), 'coworkers up to start');
-  return { work, output: () => output };
-}
+afterEach(killCliProcesses);
 
 describe('coworkers validate', () => {
   it('accepts the examples', () => {
@@ -155,8 +134,7 @@ describe('coworkers runtime, list and send (distributed mode)', () => {
     const subscription = nats.subscribe(`${env.COWORKERS_SUBJECT_PREFIX}.evt.ada.message`, { callback: (_error, message) => void replies.push(message.string()) });
     const mongo = await new MongoClient(process.env.MONGODB_URI!).connect();
     try {
-      const runtime = spawn(process.execPath, [join(process.cwd(), 'cli/main.ts'), 'runtime', '--dir', dir], { env, stdio: 'ignore' });
-      children.push(runtime);
+      startRuntime(dir, env);
       const listed = await waitFor(async () => {
         const result = coworkers(['list', '--json'], env);
         const summaries = result.code === 0 ? (JSON.parse(result.stdout) as Array<{ id: string; status: unknown }>) : [];

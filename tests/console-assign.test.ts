@@ -1,37 +1,26 @@
 // The assignment form in a real headless Chromium, against an embedded runtime running the
 // examples: Daniel moves Otto to Priya; the page shows the new manager, the crew its team names,
 // and Maria (not Otto's manager) gets no form. Screenshots go to .test-output/screenshots/.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { pino } from 'pino';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../cli/runtime.ts';
-import { loadPeople, readAudit, startConsoleServer, type ConsoleServer } from '../gateway/index.ts';
-import { launchChromium } from '../scripts/chromium.ts';
-import { examplesFolder, startExampleRuntime } from './example-runtime.ts';
-
-const SCREENSHOTS = join(process.cwd(), '.test-output', 'screenshots');
+import { loadPeople, readAudit, type ConsoleServer } from '../gateway/index.ts';
+import { examplesFolder, SCREENSHOTS, startExampleConsole } from './example-runtime.ts';
 
 let runtime: Runtime;
 let consoleServer: ConsoleServer;
 let browser: Browser;
+let close: () => Promise<void> = async () => {};
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
   const dir = examplesFolder();
-  runtime = await startExampleRuntime(dir);
   const people = await loadPeople(dir);
   const users = people.users.map((user) => ({ ...user, password: `${user.login}-test-password` }));
-  consoleServer = await startConsoleServer({ bus: runtime.bus, store: runtime.store, users, people, port: 0, logger: pino({ level: 'silent' }) });
-  browser = await launchChromium();
+  ({ runtime, consoleServer, browser, close } = await startExampleConsole(dir, { users, people }));
 }, 60_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await consoleServer?.close();
-  await runtime?.close();
-});
+afterAll(() => close());
 
 async function signedIn(login: string): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });

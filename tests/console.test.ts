@@ -1,41 +1,29 @@
 // The console in a real headless Chromium against an embedded runtime running the examples with
 // their real connectors: sign in, see the crew, watch Sam's statechart, approve his drafted email
 // and see the state move on without a reload. Screenshots go to .test-output/screenshots/.
-import { mkdirSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { pino } from 'pino';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Runtime } from '../cli/runtime.ts';
-import { startConsoleServer, type ConsoleServer } from '../gateway/index.ts';
-import { launchChromium } from '../scripts/chromium.ts';
-import { examplesFolder, startExampleRuntime } from './example-runtime.ts';
+import type { ConsoleServer } from '../gateway/index.ts';
+import { examplesFolder, SCREENSHOTS, startExampleConsole } from './example-runtime.ts';
 import { waitFor } from './helpers.ts';
 
-const logger = pino({ level: 'silent' });
-const SCREENSHOTS = join(process.cwd(), '.test-output', 'screenshots');
 const DANIEL = { login: 'daniel', name: 'Daniel Okafor', slack: 'U04DANIEL2', password: 'daniel-test-password' };
 const MARIA = { login: 'maria', name: 'Maria Lopez', slack: 'U04MARIA01', password: 'maria-test-password' };
 
-let runtime: Runtime;
 let consoleServer: ConsoleServer;
 let browser: Browser;
 let dataDir: string;
+let close: () => Promise<void> = async () => {};
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
   const dir = examplesFolder();
   dataDir = join(dir, 'data');
-  runtime = await startExampleRuntime(dir);
-  consoleServer = await startConsoleServer({ bus: runtime.bus, store: runtime.store, users: [DANIEL, MARIA], port: 0, logger });
-  browser = await launchChromium();
+  ({ consoleServer, browser, close } = await startExampleConsole(dir, { users: [DANIEL, MARIA] }));
 }, 60_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await consoleServer?.close();
-  await runtime?.close();
-});
+afterAll(() => close());
 
 async function newPage(): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });

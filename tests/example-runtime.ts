@@ -1,7 +1,8 @@
 // The examples as a test runs them: a copy of examples/ with every coworker on duty around the
 // clock (so nothing depends on the hour), their data files written, and an embedded runtime
-// with the real connectors of examples/connectors.yaml and the scripted model.
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+// with the real connectors of examples/connectors.yaml and the scripted model; for the browser
+// tests, the console on it and Chromium.
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -10,6 +11,8 @@ import { coworkerLookup, createAgentRunner, ScriptedChatModel } from '../actors/
 import { startEmbedded, type Runtime } from '../cli/runtime.ts';
 import { buildToolbox } from '../cli/toolbox.ts';
 import { createToolClient } from '../connectors/index.ts';
+import { startConsoleServer, type People, type SignInUser } from '../gateway/index.ts';
+import { launchChromium } from '../scripts/chromium.ts';
 import { examplePlaybooks } from '../examples/playbooks.ts';
 import { writeExampleData } from '../scripts/example-data.ts';
 
@@ -39,4 +42,27 @@ export function startExampleRuntime(dir: string): Promise<Runtime> {
     createRunner: (bus, tools, store) => createAgentRunner({ model: new ScriptedChatModel({ playbooks: examplePlaybooks }), tools, callTool: createToolClient({ bus }).call, coworkers: coworkerLookup(store) }),
     logger,
   });
+}
+
+/** Where the browser tests leave their screenshots. */
+export const SCREENSHOTS = join(process.cwd(), '.test-output', 'screenshots');
+
+/** The runtime on `dir`, the console on it for `users`, and Chromium to drive it; `close` stops all three. */
+export async function startExampleConsole(dir: string, options: { users: SignInUser[]; people?: People }) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const runtime = await startExampleRuntime(dir);
+  const started: Array<{ close(): Promise<void> }> = [runtime];
+  const close = async () => {
+    for (const part of started.splice(0).reverse()) await part.close();
+  };
+  try {
+    const consoleServer = await startConsoleServer({ bus: runtime.bus, store: runtime.store, users: options.users, ...(options.people && { people: options.people }), port: 0, logger });
+    started.push(consoleServer);
+    const browser = await launchChromium();
+    started.push(browser);
+    return { runtime, consoleServer, browser, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
 }

@@ -1,9 +1,9 @@
 // `coworkers gateway` with Teams configured: /api/messages is served beside the console, refuses
 // requests without a Teams token, says loudly when authentication is off, and names what is
 // missing from a half configuration.
-import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { uniqueName, writeDefinitions, definitionYaml } from './helpers.ts';
+import { coworkers } from './cli-processes.ts';
+import { definitionYaml, uniqueName, writeDefinitions } from './helpers.ts';
 import { startRuntimeProcess } from './runtime-processes.ts';
 import { BOT } from './teams-fake.ts';
 
@@ -48,8 +48,8 @@ describe('coworkers gateway with Teams', () => {
   }, 30_000);
 
   it('names what a half configuration is missing', () => {
-    const result = spawnSync(process.execPath, ['cli/main.ts', 'gateway', '--dir', dir()], { env: gatewayEnv({ TEAMS_CLIENT_ID: BOT.clientId }), encoding: 'utf8', timeout: 20_000 });
-    expect(result.status).toBe(1);
+    const result = coworkers(['gateway', '--dir', dir()], gatewayEnv({ TEAMS_CLIENT_ID: BOT.clientId }));
+    expect(result.code).toBe(1);
     expect(result.stderr).toContain('Teams needs TEAMS_CLIENT_ID, TEAMS_CLIENT_SECRET and TEAMS_TENANT_ID; missing: TEAMS_CLIENT_SECRET, TEAMS_TENANT_ID.');
   }, 30_000);
 });

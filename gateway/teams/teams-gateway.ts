@@ -5,7 +5,7 @@
 // approval, state and audit code (gateway/chat/, gateway/approval-commands.ts).
 import { inspect } from 'node:util';
 import { App } from '@microsoft/teams.apps';
-import type { CloudEnvironment } from '@microsoft/teams.api';
+import { cloudFromName, type CloudEnvironment } from '@microsoft/teams.api';
 import type { ILogger } from '@microsoft/teams.common';
 import type { Logger } from 'pino';
 import type { Bus, Subscription } from '../../messaging/index.ts';
@@ -36,8 +36,8 @@ export interface TeamsGatewayOptions {
   host?: string;
   /** The Bot Connector for messages the gateway starts (reports, approvals); Teams' global one by default. */
   serviceUrl?: string;
-  /** A sovereign cloud (or a test's own token issuer); Microsoft's public cloud by default. */
-  cloud?: CloudEnvironment;
+  /** A sovereign cloud by name, or a cloud of one's own (a test's token issuer); Microsoft's public cloud by default. */
+  cloud?: 'Public' | 'USGov' | 'USGovDoD' | 'China' | CloudEnvironment;
   /** Accepts requests without a Teams token: for local tests only, and said loudly in the log. */
   dangerouslySkipAuth?: boolean;
   now?: () => number;
@@ -84,7 +84,7 @@ export async function startTeamsGateway(options: TeamsGatewayOptions): Promise<T
     logger: sdkLogger(logger),
     dangerouslyAllowUnauthenticatedRequests: options.dangerouslySkipAuth ?? false,
     ...(options.serviceUrl && { serviceUrl: options.serviceUrl }),
-    ...(options.cloud && { cloud: options.cloud }),
+    ...(options.cloud && { cloud: typeof options.cloud === 'string' ? cloudFromName(options.cloud) : options.cloud }),
   });
 
   const answered = new Map<string, { until: number; answer: Promise<unknown> }>();
