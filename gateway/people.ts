@@ -1,7 +1,7 @@
 // The people and teams of a deployment, as the gateways and the CLI need them to assign coworkers:
 // users.yaml (who someone is: login, name, Slack and Teams ids, email) and teams.yaml (who is on which team).
 import { formatProblem, loadTeams, memberIds, type Team } from '../definitions/index.ts';
-import { CoworkersError } from '../protocol/index.ts';
+import { CoworkersError, type CoworkerDefinition } from '../protocol/index.ts';
 import { loadUsers, type User } from './console/users.ts';
 
 export interface People {
@@ -46,7 +46,8 @@ export function teamMembers(people: People, id: string): string[] | null {
   return team && team.members.length ? memberIds(team, people.users) : null;
 }
 
-/** The channels a coworker of this team takes work in besides its own. */
-export function teamChannels(people: People, id: string): string[] {
-  return findTeam(people, id)?.channels ?? [];
+/** Where a coworker takes work in one chat: its own channels and its team's (Slack "#name", Teams "teams:<team>/<channel>"). */
+export function workChannels(people: People, coworker: CoworkerDefinition, chat: 'slack' | 'teams'): string[] {
+  const all = [...coworker.channels, ...(findTeam(people, coworker.team)?.channels ?? [])];
+  return [...new Set(all.filter((channel) => channel.startsWith('teams:') === (chat === 'teams')))];
 }

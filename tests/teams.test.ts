@@ -273,7 +273,7 @@ describe('one runtime, a company on Slack and Teams', () => {
   it('answers each chat in its own threads, asks the manager in both, and a decision in Teams closes the Slack message too', async () => {
     const stack = await inOneProcess();
     const { teams, url, email } = stack;
-    const slack = await startFakeSlack({ channels: { C0SALES: 'sales' } });
+    const slack = await startFakeSlack({ channels: { C0SALES: 'sales', C0RANDOM: 'random' } });
     cleanups.push(() => slack.close());
     const slackGateway = await startSlackGateway({ bus: stack.bus, store: stack.store, botToken: 'xoxb-test', signingSecret: 'secret', port: 0, slackApiUrl: slack.url, logger });
     cleanups.push(() => slackGateway.close());
@@ -288,6 +288,11 @@ describe('one runtime, a company on Slack and Teams', () => {
     expect((closed.blocks as Array<{ type: string }>).some((block) => block.type === 'actions')).toBe(false);
     await slack.waitForCall('chat.postMessage', (args) => args.thread_ts === mention.ts && String(args.text).includes('sent:'));
     expect(email.sent).toHaveLength(1);
+
+    // Each chat names only its own channels where the coworker takes work.
+    const elsewhere = appMention({ user: 'UASKER1', channel: 'C0RANDOM', text: '<@U0BOT> arlo email Ann' });
+    await sendEvent(`http://127.0.0.1:${slackGateway.port}/slack/events`, 'secret', elsewhere);
+    expect((await slack.waitForCall('chat.postMessage', (args) => args.thread_ts === elsewhere.ts)).text).toBe('I only take work in #sales. Please ask me there.');
 
     const inTeams = channelMention(teams, ASKER, SALES, 'arlo email Ann again');
     await postActivity(url, inTeams, teams.token());

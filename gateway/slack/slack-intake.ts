@@ -8,7 +8,7 @@ import type { Bus } from '../../messaging/index.ts';
 import type { CoworkerSummary, Store } from '../../persistence/index.ts';
 import type { CoworkerDefinition } from '../../protocol/index.ts';
 import { answerBlock, assignTask } from '../coworker-commands.ts';
-import { teamChannels, type People } from '../people.ts';
+import { workChannels, type People } from '../people.ts';
 import { handleAssign } from './slack-assign.ts';
 import { mayDirect, type Directory } from '../chat/directory.ts';
 import { postAs } from './slack-voice.ts';
@@ -44,7 +44,7 @@ function roster(coworkers: CoworkerSummary[]): string {
 export function registerIntake(app: App, deps: IntakeDeps): void {
   const { directory } = deps;
   // A coworker takes work in its own channels and in its team's (teams.yaml), so a move to another team moves where it listens.
-  const channelsOf = (coworker: CoworkerDefinition) => [...new Set([...coworker.channels, ...teamChannels(deps.people, coworker.team)])];
+  const channelsOf = (coworker: CoworkerDefinition) => workChannels(deps.people, coworker, 'slack');
   const commandDeps = { bus: deps.bus, store: deps.store, now: deps.now };
   let nameOf: ((channel: string) => Promise<string | undefined>) | null = null;
   const channelName = (client: WebClient, channel: string) => (nameOf ??= channelNames(client))(channel);

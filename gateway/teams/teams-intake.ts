@@ -8,7 +8,7 @@ import type { CoworkerSummary, Store } from '../../persistence/index.ts';
 import { sha256, type ChatThread, type CoworkerDefinition } from '../../protocol/index.ts';
 import { answerBlock, assignTask } from '../coworker-commands.ts';
 import { mayDirect, type Directory } from '../chat/directory.ts';
-import { teamChannels, type People } from '../people.ts';
+import { workChannels, type People } from '../people.ts';
 import { sameChannel } from './teams-channels.ts';
 import type { TeamsPeople } from './teams-people.ts';
 import type { TeamsVoice } from './teams-voice.ts';
@@ -53,8 +53,7 @@ function threadOf(activity: { id: string; conversation: { id: string; conversati
 export function registerTeamsIntake(app: App, deps: TeamsIntakeDeps): void {
   const { directory, voice } = deps;
   const commandDeps = { bus: deps.bus, store: deps.store, now: deps.now };
-  const channelsOf = (coworker: CoworkerDefinition) => [...new Set([...coworker.channels, ...teamChannels(deps.people, coworker.team)])];
-  const teamsChannelsOf = (coworker: CoworkerDefinition) => channelsOf(coworker).filter((channel) => channel.startsWith('teams:'));
+  const teamsChannelsOf = (coworker: CoworkerDefinition) => workChannels(deps.people, coworker, 'teams');
   const where = (coworker: CoworkerDefinition) => teamsChannelsOf(coworker).map((channel) => channel.slice('teams:'.length)).join(', ') || 'a direct chat with me, for my manager';
 
   // Added to a team or a chat: say who is here and how to give them work.
