@@ -3,6 +3,7 @@
 import {
   activeStatesOf,
   coworkerStatechart,
+  findCoworker,
   renderStatechartMermaid,
   renderStatechartSvg,
   statechartJson,
@@ -26,11 +27,7 @@ export async function vizCommand(options: VizOptions): Promise<string> {
       hint: `Pass --format mermaid, --format svg or --format json, e.g. coworkers viz ${options.coworkerId} --format svg > ${options.coworkerId}.svg`,
     });
   }
-  const coworker = await options.store.getCoworker(options.coworkerId);
-  if (!coworker) {
-    const known = (await options.store.listCoworkers()).map((summary) => summary.id).join(', ') || 'none';
-    throw new CoworkersError('COWORKER_NOT_FOUND', `There is no coworker "${options.coworkerId}".`, { hint: `Known coworkers: ${known}.` });
-  }
+  const coworker = await findCoworker(options.store, options.coworkerId);
   const active = activeStatesOf(coworker.status);
   const { graph, layout } = await coworkerStatechart();
   if (options.format === 'svg') return `${renderStatechartSvg(layout, { active })}\n`;

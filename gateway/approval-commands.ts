@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Bus } from '../messaging/index.ts';
 import type { Store } from '../persistence/index.ts';
+import { findCoworker } from './coworker-commands.ts';
 import {
   CoworkersError,
   PROTOCOL_VERSION,
@@ -75,9 +76,6 @@ export async function decideApproval(deps: { bus: Bus; store: Store; now: () => 
 }
 
 export async function readAudit(store: Store, query: AuditQuery): Promise<AuditEntry[]> {
-  if (!(await store.getCoworker(query.coworkerId))) {
-    const known = (await store.listCoworkers()).map((coworker) => coworker.id).join(', ') || 'none';
-    throw new CoworkersError('COWORKER_NOT_FOUND', `There is no coworker "${query.coworkerId}".`, { hint: `Known coworkers: ${known}.` });
-  }
+  await findCoworker(store, query.coworkerId);
   return store.queryAudit(query);
 }

@@ -17,6 +17,7 @@ import {
   type CoworkerDefinition,
   type CoworkerEvent,
 } from '../protocol/index.ts';
+import { findCoworker } from './coworker-commands.ts';
 import { findPerson, findTeam, teamMembers, type People } from './people.ts';
 
 export interface AssignRequest {
@@ -84,12 +85,7 @@ export function resolvePlacement(people: People, current: CoworkerDefinition, re
 
 /** Stores the coworker's new team and manager and tells the runtime; resolves once it confirmed (or after 5 s). */
 export async function assignCoworker(deps: { bus: Bus; store: Store; now: () => number }, people: People, request: AssignRequest): Promise<AssignResult> {
-  const record = await deps.store.getCoworker(request.coworkerId);
-  if (!record) {
-    const known = (await deps.store.listCoworkers()).map((coworker) => coworker.id).join(', ') || 'none';
-    throw new CoworkersError('COWORKER_NOT_FOUND', `There is no coworker "${request.coworkerId}".`, { hint: `Known coworkers: ${known}.` });
-  }
-  const current = record.definition;
+  const current = (await findCoworker(deps.store, request.coworkerId)).definition;
   const { team, manager } = resolvePlacement(people, current, request);
   const placement = (definition: Pick<CoworkerDefinition, 'team' | 'manager'>): Placement => ({ team: definition.team, manager: { name: definition.manager.name, id: personId(definition.manager) } });
   const from = placement(current);

@@ -2,7 +2,7 @@
 // later Slack and the console): the same validation, the same command on the bus.
 import { randomUUID } from 'node:crypto';
 import type { Bus } from '../messaging/index.ts';
-import type { CoworkerSummary, Store } from '../persistence/index.ts';
+import type { CoworkerRecord, CoworkerSummary, Store } from '../persistence/index.ts';
 import { CoworkersError, PROTOCOL_VERSION, commandSchema, subjects, type ChatThread, type Command } from '../protocol/index.ts';
 
 export interface AssignTaskRequest {
@@ -23,13 +23,17 @@ export async function listCoworkers(store: Store): Promise<CoworkerSummary[]> {
   return coworkers.sort((a, b) => a.team.localeCompare(b.team) || a.id.localeCompare(b.id));
 }
 
+/** The coworker's record; COWORKER_NOT_FOUND naming the known ones when there is none. */
+export async function findCoworker(store: Store, id: string): Promise<CoworkerRecord> {
+  const record = await store.getCoworker(id);
+  if (record) return record;
+  const known = (await store.listCoworkers()).map((coworker) => coworker.id).join(', ') || 'none';
+  throw new CoworkersError('COWORKER_NOT_FOUND', `There is no coworker "${id}".`, { hint: `Known coworkers: ${known}.` });
+}
+
 /** Queues a task for a coworker; resolves with the command once the bus has stored it. */
 export async function assignTask(deps: { bus: Bus; store: Store; now: () => number }, request: AssignTaskRequest): Promise<Command> {
-  const coworker = await deps.store.getCoworker(request.coworkerId);
-  if (!coworker) {
-    const known = (await deps.store.listCoworkers()).map((c) => c.id).join(', ') || 'none';
-    throw new CoworkersError('COWORKER_NOT_FOUND', `There is no coworker "${request.coworkerId}".`, { hint: `Known coworkers: ${known}.` });
-  }
+  const coworker = await findCoworker(deps.store, request.coworkerId);
   const job = request.jobId === undefined ? undefined : coworker.definition.jobs.find((candidate) => candidate.id === request.jobId);
   if (request.jobId !== undefined && !job) {
     const known = coworker.definition.jobs.map((candidate) => candidate.id).join(', ') || 'none';

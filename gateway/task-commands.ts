@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Bus } from '../messaging/index.ts';
 import type { Store } from '../persistence/index.ts';
 import { CoworkersError, PROTOCOL_VERSION, approversOf, commandSchema, personId, subjects, type CoworkerDefinition, type CoworkerEvent } from '../protocol/index.ts';
+import { findCoworker } from './coworker-commands.ts';
 
 export interface ReassignRequest {
   /** The coworker that has the task now. */
@@ -26,20 +27,14 @@ export type ReassignResult =
 
 const CONFIRM_TIMEOUT_MS = 5_000;
 
-async function coworker(store: Store, id: string): Promise<CoworkerDefinition> {
-  const record = await store.getCoworker(id);
-  if (record) return record.definition;
-  const known = (await store.listCoworkers()).map((summary) => summary.id).join(', ') || 'none';
-  throw new CoworkersError('COWORKER_NOT_FOUND', `There is no coworker "${id}".`, { hint: `Known coworkers: ${known}.` });
-}
-
 /** Asks the owner to move a queued task to another coworker, and waits for how it went. */
 export async function reassignTask(deps: { bus: Bus; store: Store; now: () => number; timeoutMs?: number }, request: ReassignRequest): Promise<ReassignResult> {
   const { coworkerId, taskId, by } = request;
   if (request.to === coworkerId) {
     throw new CoworkersError('COMMAND_INVALID', `Task ${taskId} is already ${coworkerId}'s.`, { hint: 'Name another coworker with --to.' });
   }
-  const [from, to] = await Promise.all([coworker(deps.store, coworkerId), coworker(deps.store, request.to)]);
+  const [owner, receiver] = await Promise.all([findCoworker(deps.store, coworkerId), findCoworker(deps.store, request.to)]);
+  const [from, to] = [owner.definition, receiver.definition];
   const party = (definition: CoworkerDefinition) => ({ id: definition.id, name: definition.name, team: definition.team });
   const id = randomUUID();
   const toApprovers = [...new Set([personId(to.manager), ...approversOf(to)])];

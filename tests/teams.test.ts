@@ -81,6 +81,8 @@ async function overNats(): Promise<Stack> {
 }
 
 const cardOf = (call: ConnectorCall) => call.body.attachments?.[0]?.content as { body: unknown[]; actions?: Array<{ verb?: string; card?: { actions: Array<{ verb: string; data: Record<string, string> }> }; data?: Record<string, string> }> } | undefined;
+/** What the Approve button of a posted approval card sends. */
+const approveData = (call: ConnectorCall) => cardOf(call)!.actions!.find((action) => action.verb === VERB.approve)!.data!;
 const threadOf = (mention: { id: string }) => `${SALES.channelId};messageid=${mention.id}`;
 const postedTo = (conversation: string) => (call: ConnectorCall) => call.method === 'POST' && call.path === `/teams/v3/conversations/${conversation}/activities`;
 
@@ -93,8 +95,7 @@ async function mentionAndAwaitApproval({ teams, url }: Stack) {
   const opened = await teams.waitForCall((call) => call.path === '/teams/v3/conversations' && call.body.members?.[0]?.id === MANAGER.entraId, "the manager's chat");
   expect(opened.body.tenantId).toBe(BOT.tenantId);
   const card = await teams.waitForCall((call) => postedTo(`a:chat-${MANAGER.entraId}`)(call) && cardOf(call) !== undefined, 'the approval card');
-  const approve = cardOf(card)!.actions!.find((action) => action.verb === VERB.approve)!;
-  return { mention, card, data: approve.data! };
+  return { mention, card, data: approveData(card) };
 }
 
 const click = (stack: Stack, who: Person, verb: string, data: Record<string, unknown>) => cardAction(stack.teams, who, `a:chat-${who.entraId}`, verb, data);
@@ -148,6 +149,7 @@ function describeTeamsFlows(setting: string, setup: () => Promise<Stack>) {
 }
 
 describeTeamsFlows('one process', inOneProcess);
+describeTeamsFlows('runtime over NATS', overNats);
 
 describe('Teams (one process): who gets in and where', () => {
   it('refuses activities without a valid Teams token, and nothing happens', async () => {
@@ -242,12 +244,10 @@ describe('Teams (one process): who gets in and where', () => {
     const answer = await postActivity(url, click(stack, MANAGER, VERB.edit, { ...data, args: JSON.stringify(edited) }), teams.token());
     expect(JSON.stringify(answer.body.value)).toContain('Edited** by Manager of arlo');
     const second = await teams.waitForCall((call) => cardOf(call) !== undefined && JSON.stringify(cardOf(call)).includes('bob@acme.example') && call.method === 'POST', 'the edited approval');
-    const approve = cardOf(second)!.actions!.find((action) => action.verb === VERB.approve)!;
-    await postActivity(url, click(stack, MANAGER, VERB.approve, approve.data!), teams.token());
+    await postActivity(url, click(stack, MANAGER, VERB.approve, approveData(second)), teams.token());
     await waitFor(async () => email.sent.length === 1, 'the edited email');
   }, 30_000);
 });
-describeTeamsFlows('runtime over NATS', overNats);
 
 describe('Teams (one process): reports and blockers', () => {
   it('asks the manager in the thread when blocked, takes the answer from their chat, and reports work from elsewhere in that chat', async () => {
@@ -282,8 +282,7 @@ describe('one runtime, a company on Slack and Teams', () => {
     expect((await sendEvent(`http://127.0.0.1:${slackGateway.port}/slack/events`, 'secret', mention)).status).toBe(200);
     await slack.waitForCall('chat.postMessage', (args) => args.channel === 'UMANAGER1' && Array.isArray(args.blocks));
     const card = await teams.waitForCall((call) => postedTo(`a:chat-${MANAGER.entraId}`)(call) && cardOf(call) !== undefined, 'the card in Teams');
-    const approve = cardOf(card)!.actions!.find((action) => action.verb === VERB.approve)!;
-    await postActivity(url, click(stack, MANAGER, VERB.approve, approve.data!), teams.token());
+    await postActivity(url, click(stack, MANAGER, VERB.approve, approveData(card)), teams.token());
     const closed = await slack.waitForCall('chat.update');
     expect((closed.blocks as Array<{ type: string }>).some((block) => block.type === 'actions')).toBe(false);
     await slack.waitForCall('chat.postMessage', (args) => args.thread_ts === mention.ts && String(args.text).includes('sent:'));
