@@ -28,6 +28,7 @@ function noteConnector() {
         description: 'Remove a note.',
         risk: 'destructive',
         input: z.strictObject({ id: z.number().int() }),
+        consequential: ['id'],
         async run({ id }) {
           throw new CoworkersError('TOOL_FAILED', `No note ${id}`);
         },
@@ -56,7 +57,7 @@ describe('defineConnector', () => {
           additionalProperties: false,
         },
       },
-      expect.objectContaining({ name: 'notes.remove', risk: 'destructive' }),
+      expect.objectContaining({ name: 'notes.remove', risk: 'destructive', consequential: ['id'] }),
     ]);
   });
 
@@ -153,5 +154,12 @@ describe('defineConnector', () => {
   it('refuses to define a tool whose name is not a valid tool name', () => {
     const define = () => defineConnector({ name: 'Bad', description: 'x', tools: { op: { description: 'x', risk: 'read', input: z.strictObject({}), run: async () => null } } });
     expect(define).toThrow(/The tool "Bad.op" is not declared correctly/);
+  });
+
+  it('refuses to declare as consequential an argument the tool does not take', () => {
+    // A typo would otherwise leave a recipient to the well-known names, or unshown first.
+    const input = z.strictObject({ dealId: z.string() });
+    const define = () => defineConnector({ name: 'crm', description: 'x', tools: { op: { description: 'x', risk: 'write', input, consequential: ['dealID' as 'dealId'], run: async () => null } } });
+    expect(define).toThrow('The tool "crm.op" declares consequential arguments it does not take: dealID.');
   });
 });

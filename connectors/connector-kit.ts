@@ -35,6 +35,11 @@ export interface ToolDefinition<Input extends z.ZodObject = z.ZodObject> {
   scopes?: string[];
   /** The arguments. The model sees them as JSON Schema, so `.describe()` fields it could get wrong. */
   input: Input;
+  /**
+   * The arguments an approver must see whole, first: recipients, amounts, the records it changes
+   * or deletes (their ids). Well-known recipient and amount names count without it (`consequentialArgs`).
+   */
+  consequential?: ReadonlyArray<keyof z.input<Input> & string>;
   /** Does the work. Throw a CoworkersError to say exactly what went wrong; anything else means the service is away. */
   run(args: z.output<Input>, context: ToolContext): Promise<unknown>;
 }
@@ -131,7 +136,9 @@ export function defineConnector<Name extends string, Inputs extends Record<strin
 function specOf(name: string, tool: ToolDefinition): ToolSpec {
   // The model needs the shape of the arguments, not the JSON Schema dialect.
   const { $schema: _dialect, ...input } = z.toJSONSchema(tool.input, { io: 'input' });
-  const spec = { name, description: tool.description, risk: tool.risk, input };
+  const spec = { name, description: tool.description, risk: tool.risk, input, ...(tool.consequential && { consequential: [...tool.consequential] }) };
+  const unknown = tool.consequential?.filter((argument) => !Object.hasOwn((input.properties ?? {}) as object, argument)) ?? [];
+  if (unknown.length > 0) throw new Error(`The tool "${name}" declares consequential arguments it does not take: ${unknown.join(', ')}.`);
   const checked = toolSpecSchema.safeParse(spec);
   if (!checked.success) throw new Error(`The tool "${name}" is not declared correctly:\n${z.prettifyError(checked.error)}`);
   return checked.data;

@@ -10,4 +10,7 @@ export const slackPostInput = z.strictObject({
   text: z.string().min(1).describe('The message, in Markdown; it is converted for Slack.'),
 });
 
+/** Where the post goes: an approver sees it first, whole. */
+export const SLACK_POST_CONSEQUENTIAL = ['channel'] as const;
+
 export const SLACK_POST_DESCRIPTION = 'Post a message in a Slack channel, or as a direct message to a person.';

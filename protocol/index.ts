@@ -4,5 +4,6 @@ export * from './messages.ts';
 export * from './subjects.ts';
 export * from './tools.ts';
 export * from './approvals.ts';
+export * from './consequential.ts';
 export * from './audit.ts';
 export * from './assignments.ts';

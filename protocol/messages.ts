@@ -129,6 +129,8 @@ export const approvalRequestSchema = z.strictObject({
   replyTo: chatThreadSchema.optional(),
   /** Who decides, when not the coworker's own approvers: a cross-team handoff goes to the receiver's. */
   approvers: z.array(z.string()).optional(),
+  /** The arguments every surface shows first and whole (`consequentialArgs`); older snapshots lack it. */
+  consequential: z.array(z.string()).optional(),
 });
 export type ApprovalRequest = z.output<typeof approvalRequestSchema>;
 

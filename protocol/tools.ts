@@ -16,6 +16,8 @@ export const toolSpecSchema = z.strictObject({
   risk: toolRiskSchema,
   /** JSON Schema of the arguments, as the model sees it. */
   input: z.record(z.string(), z.unknown()),
+  /** The arguments (top-level names) an approver must see whole: recipients, amounts, the records changed. */
+  consequential: z.array(z.string()).optional(),
 });
 export type ToolSpec = z.output<typeof toolSpecSchema>;
 

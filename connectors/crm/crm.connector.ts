@@ -122,6 +122,7 @@ export function createCrmConnector(options: CrmConnectorOptions): Connector<'crm
         description: "Change a deal's stage, next step, follow-up date, expected close date or value. A stage change is announced as crm.deal.stage_changed.",
         risk: 'write',
         scopes: ['crm.deals:write'],
+        consequential: ['dealId', 'value'],
         input: z
           .strictObject({
             dealId,
@@ -143,6 +144,7 @@ export function createCrmConnector(options: CrmConnectorOptions): Connector<'crm
         description: 'Move a deal to another stage of its pipeline, with the reason; announced as crm.deal.stage_changed.',
         risk: 'write',
         scopes: ['crm.deals:write'],
+        consequential: ['dealId'],
         input: z.strictObject({
           dealId,
           stage: stage.describe(`The stage to move to: ${STAGES.join(', ')}.`),
@@ -157,6 +159,7 @@ export function createCrmConnector(options: CrmConnectorOptions): Connector<'crm
         description: 'Add a note to a deal, visible to everyone who can see the deal. Notes do not count as activity; log calls, emails and meetings with crm.logActivity.',
         risk: 'write',
         scopes: ['crm.deals:write'],
+        consequential: ['dealId'],
         input: z.strictObject({ dealId, text: z.string().min(1) }),
         async run(args, { coworkerId }) {
           const { outcome: noteId } = await records.changeDeal(args.dealId, (deal) => {
@@ -171,6 +174,7 @@ export function createCrmConnector(options: CrmConnectorOptions): Connector<'crm
         description: "Log an email, call, meeting or note with the customer on a deal; it moves the deal's last activity, so the deal is no longer stale.",
         risk: 'write',
         scopes: ['crm.deals:write'],
+        consequential: ['dealId'],
         input: z.strictObject({
           dealId,
           kind: z.enum(ACTIVITY_KINDS, `must be one of ${ACTIVITY_KINDS.join(', ')}`),

@@ -17,6 +17,8 @@ const messageSchema = z.strictObject({
   subject: z.string().min(1),
   body: z.string().min(1).describe('Plain text.'),
 });
+/** Who a mail reaches: an approver sees every one of them whole, first. */
+const RECIPIENTS = ['to', 'cc'] as const;
 
 export const emailFactory: ConnectorFactory<typeof emailSettingsSchema> = {
   name: 'email',
@@ -41,12 +43,14 @@ function createEmailConnector(settings: EmailSettings, deps: ConnectorDeps): Con
         description: 'Send an email now. It leaves the company and cannot be taken back.',
         risk: 'customer-facing',
         input: messageSchema,
+        consequential: RECIPIENTS,
         run: (message, context) => sender.send(message, context),
       },
       draft: {
         description: 'Save an email as a draft for a person to review; nothing is sent.',
         risk: 'write',
         input: messageSchema,
+        consequential: RECIPIENTS,
         run: (message, context) => drafts.save(message, context),
       },
       listDrafts: {

@@ -81,6 +81,8 @@ export function createHubspotConnector({ settings, deps }: HubspotConnectorOptio
         description: "Change a deal's name, stage, close date, amount or next step; other properties cannot be changed here.",
         risk: 'write',
         scopes: DEALS_WRITE,
+        // The properties hold the amount and the stage: what the change is.
+        consequential: ['dealId', 'properties'],
         input: z.strictObject({
           dealId,
           properties: z
@@ -146,6 +148,7 @@ export function createHubspotConnector({ settings, deps }: HubspotConnectorOptio
         description: 'Add a note to a deal, shown on its timeline to everyone who can see the deal.',
         risk: 'write',
         scopes: DEALS_WRITE,
+        consequential: ['dealId'],
         input: z.strictObject({ dealId, text: z.string().min(1).max(65_000).describe('The note, plain text.') }),
         async run({ dealId, text }) {
           const note = await hubspotRequest(failures(DEALS_WRITE, noDeal(dealId)), () =>

@@ -25,6 +25,7 @@ export function createSheetsSample(): SheetsSample {
       appendRow: {
         description: 'Append one row of values to the end of a sheet and return its row number.',
         risk: 'write',
+        consequential: ['sheet'],
         input: z.strictObject({
           sheet: z.string().min(1).describe('The sheet name, e.g. "Weekly ads".'),
           values: z.array(cellSchema).min(1).describe('The cells of the row, left to right.'),

@@ -1,6 +1,6 @@
 // The `slack` sample: posts recorded in memory instead of sent, where a test can read them.
 import { defineConnector, type Connector } from '../connector-kit.ts';
-import { SLACK_POST_DESCRIPTION, slackPostInput } from '../slack-post.ts';
+import { SLACK_POST_CONSEQUENTIAL, SLACK_POST_DESCRIPTION, slackPostInput } from '../slack-post.ts';
 import { SAMPLE_SOURCE } from './sample-data.ts';
 
 export interface SlackPost {
@@ -24,6 +24,7 @@ export function createSlackSample(): SlackSample {
         description: SLACK_POST_DESCRIPTION,
         risk: 'public-post',
         input: slackPostInput,
+        consequential: SLACK_POST_CONSEQUENTIAL,
         async run({ channel, text }) {
           const ts = `${Math.floor(Date.now() / 1000)}.${String(posts.length + 1).padStart(6, '0')}`;
           posts.push({ channel, text, ts });
