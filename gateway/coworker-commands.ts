@@ -57,11 +57,22 @@ export async function assignTask(deps: { bus: Bus; store: Store; now: () => numb
   return parsed.data;
 }
 
+export interface AnswerBlockRequest {
+  coworkerId: string;
+  /** The block answered, from the coworker's status: an answer to any other block changes nothing. */
+  blockId: string;
+  answer: string;
+  by: string;
+  /** A stable id (e.g. from a chat event), so the bus drops a repeat; random otherwise. */
+  id?: string;
+}
+
 /** Answers a blocked coworker's question; the coworker refuses anyone but its manager and approvers. */
-export async function answerBlock(deps: { bus: Bus; now: () => number }, request: { coworkerId: string; answer: string; by: string }): Promise<Command> {
-  const id = randomUUID();
-  const parsed = commandSchema.safeParse({ v: PROTOCOL_VERSION, id, coworkerId: request.coworkerId, at: deps.now(), type: 'block.resolve', answer: request.answer, by: request.by });
+export async function answerBlock(deps: { bus: Bus; now: () => number }, request: AnswerBlockRequest): Promise<Command> {
+  const id = request.id ?? randomUUID();
+  const { coworkerId, blockId, answer, by } = request;
+  const parsed = commandSchema.safeParse({ v: PROTOCOL_VERSION, id, coworkerId, at: deps.now(), type: 'block.resolve', blockId, answer, by });
   if (!parsed.success) throw new CoworkersError('COMMAND_INVALID', `The answer is not valid: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`);
-  await deps.bus.publish(subjects.command(request.coworkerId), parsed.data, { msgId: id });
+  await deps.bus.publish(subjects.command(coworkerId), parsed.data, { msgId: id });
   return parsed.data;
 }

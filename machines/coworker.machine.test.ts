@@ -171,14 +171,61 @@ describe('coworker machine', () => {
     send({ type: 'task.assign', task: task('t1'), at: T0 });
     runs[0]!.resolve({ kind: 'blocked', question: 'Which budget?', at: T0 + 1 });
     await settle();
-    expect(status()).toMatchObject({ state: { status: 'blocked' }, since: T0 + 1, deadline: T0 + 1 + HOUR });
+    expect(status()).toMatchObject({ state: { status: 'blocked' }, since: T0 + 1, deadline: T0 + 1 + HOUR, blockId: 't1:block:1' });
     expect(emitted).toContainEqual({ type: 'message', to: { kind: 'manager', id: 'UMANAGER' }, text: 'Blocked: Which budget?', taskId: 't1' });
 
-    send({ type: 'block.resolve', answer: 'Q4', by: 'USTRANGER', at: T0 + 2 });
+    send({ type: 'block.resolve', blockId: 't1:block:1', answer: 'Q4', by: 'USTRANGER', at: T0 + 2 });
     expect(status().state.status).toBe('blocked');
-    send({ type: 'block.resolve', answer: 'Q4', by: 'UMANAGER', at: T0 + 3 });
+    send({ type: 'block.resolve', blockId: 't1:block:1', answer: 'Q4', by: 'UMANAGER', at: T0 + 3 });
     expect(status().state.status).toBe('working');
     expect(runs[1]?.input.notes).toEqual([{ kind: 'answer', answer: 'Q4', by: 'UMANAGER', at: T0 + 3 }]);
+  });
+
+  it('takes an answer for the block it names only: a replay after the block, or after a new block, answers nothing', async () => {
+    const { send, status, runs, emitted, settle, actor } = startCoworker();
+    send({ type: 'shift.start', at: T0 });
+    send({ type: 'task.assign', task: task('t1'), at: T0 });
+    runs[0]!.resolve({ kind: 'blocked', question: 'Extend the budget?', run: { turn: 1 }, at: T0 + 1 });
+    await settle();
+    const answer = { type: 'block.resolve', blockId: status().blockId!, answer: 'extend', by: 'UMANAGER', at: T0 + 2 } as const;
+    send(answer);
+    expect(status().state.status).toBe('working');
+    expect(runs).toHaveLength(2);
+
+    send({ ...answer, at: T0 + 3 }); // replayed while the run goes on
+    expect(status().state.status).toBe('working');
+    expect(actor.getSnapshot().context.current?.notes).toEqual([{ kind: 'answer', answer: 'extend', by: 'UMANAGER', at: T0 + 2 }]);
+
+    runs[1]!.resolve({ kind: 'blocked', question: 'Extend it again?', run: { turn: 2 }, at: T0 + 4 });
+    await settle();
+    expect(status()).toMatchObject({ state: { status: 'blocked' }, blockId: 't1:block:2', waitingFor: expect.stringContaining('Extend it again?') });
+    const before = emitted.length;
+    send({ ...answer, at: T0 + 5 }); // replayed again, now that a new block is open
+    expect(status()).toMatchObject({ state: { status: 'blocked' }, blockId: 't1:block:2', since: T0 + 4 });
+    expect(runs).toHaveLength(2);
+    expect(emitted.slice(before)).toEqual([]);
+
+    send({ ...answer, blockId: 't1:block:2', answer: 'once more', at: T0 + 6 });
+    expect(runs[2]?.input.notes).toEqual([{ kind: 'answer', answer: 'once more', by: 'UMANAGER', at: T0 + 6 }]);
+  });
+
+  it('numbers blocks across a persist and restore, so an answer to an old block stays unanswered', async () => {
+    const { send, status, runs, settle, actor } = startCoworker();
+    send({ type: 'shift.start', at: T0 });
+    send({ type: 'task.assign', task: task('t1'), at: T0 });
+    runs[0]!.resolve({ kind: 'blocked', question: 'Which?', at: T0 + 1 });
+    await settle();
+    send({ type: 'block.resolve', blockId: 't1:block:1', answer: 'that', by: 'UMANAGER', at: T0 + 2 });
+    runs[1]!.resolve({ kind: 'blocked', question: 'And now?', at: T0 + 3 });
+    await settle();
+    expect(status().blockId).toBe('t1:block:2');
+    const persisted = JSON.parse(JSON.stringify(actor.getPersistedSnapshot()));
+    actor.stop();
+
+    const restored = createActor(coworkerMachine, { snapshot: persisted, input: { coworkerId: 'ava', policy, now: T0 } }).start();
+    expect(statusOf(restored.getSnapshot())).toMatchObject({ state: { status: 'blocked' }, blockId: 't1:block:2' });
+    restored.send({ type: 'block.resolve', blockId: 't1:block:1', answer: 'that', by: 'UMANAGER', at: T0 + 4 });
+    expect(statusOf(restored.getSnapshot())).toMatchObject({ state: { status: 'blocked' }, blockId: 't1:block:2' });
   });
 
   it('blocks when the run fails, with the failure in the question', async () => {
@@ -316,7 +363,7 @@ describe('coworker machine', () => {
     expect(runs[1]?.input).toMatchObject({ run: { turn: 1 }, notes: [] });
     runs[1]!.resolve({ kind: 'blocked', question: 'Which?', run: { turn: 2 }, at: T0 + 2 });
     await settle();
-    send({ type: 'block.resolve', answer: 'This one', by: 'UMANAGER', at: T0 + 3 });
+    send({ type: 'block.resolve', blockId: status().blockId!, answer: 'This one', by: 'UMANAGER', at: T0 + 3 });
     expect(runs[2]?.input).toMatchObject({ run: { turn: 2 }, notes: [{ kind: 'answer', answer: 'This one' }] });
   });
 
@@ -324,6 +371,34 @@ describe('coworker machine', () => {
     const { send, status } = startCoworker();
     send({ type: 'task.assign', task: { ...task('t1'), anyTime: true }, at: T0 });
     expect(status().state).toEqual({ status: 'working', shift: 'offDuty' });
+  });
+
+  it('runs an anyTime task queued behind tasks waiting for the shift at once, and those when the shift starts', async () => {
+    const { send, status, runs, settle } = startCoworker();
+    send({ type: 'task.assign', task: task('t1'), at: T0 });
+    send({ type: 'task.assign', task: task('t2'), at: T0 });
+    expect(status()).toMatchObject({ state: { status: 'idle', shift: 'offDuty' }, backlog: 2, waitingFor: 'the start of its shift' });
+    send({ type: 'task.assign', task: { ...task('t3'), anyTime: true }, at: T0 + 1 });
+    expect(status()).toMatchObject({ state: { status: 'working', shift: 'offDuty' }, currentTaskId: 't3', backlog: 2 });
+    runs[0]!.resolve({ kind: 'done', summary: 'ok', at: T0 + 2 });
+    await settle();
+    expect(status()).toMatchObject({ state: { status: 'idle', shift: 'offDuty' }, backlog: 2, waitingFor: 'the start of its shift' });
+    send({ type: 'shift.start', at: T0 + 3 });
+    expect(status()).toMatchObject({ state: { status: 'working', shift: 'onDuty' }, currentTaskId: 't1', backlog: 1 });
+    runs[1]!.resolve({ kind: 'done', summary: 'ok', at: T0 + 4 });
+    await settle();
+    expect(status()).toMatchObject({ currentTaskId: 't2', backlog: 0 });
+  });
+
+  it('on duty, runs the queue in order whatever may run any time', async () => {
+    const { send, status, runs, settle } = startCoworker();
+    send({ type: 'shift.start', at: T0 });
+    send({ type: 'task.assign', task: task('t1'), at: T0 });
+    send({ type: 'task.assign', task: task('t2'), at: T0 });
+    send({ type: 'task.assign', task: { ...task('t3'), anyTime: true }, at: T0 });
+    runs[0]!.resolve({ kind: 'done', summary: 'ok', at: T0 + 1 });
+    await settle();
+    expect(status()).toMatchObject({ currentTaskId: 't2', backlog: 1 });
   });
 
   it('auto-rejects every pending approval on the deadline and closes them for the approvers', async () => {
@@ -362,7 +437,7 @@ describe('coworker machine', () => {
         done(approvalNeeded([request('a1', 's')], T0)),
         done({ kind: 'blocked', question: 'q', at: T0 }),
         { type: 'approval.decide', approvalId: 'a1', decision: 'approved', by: 'UMANAGER', at: T0 },
-        { type: 'block.resolve', answer: 'a', by: 'UMANAGER', at: T0 },
+        { type: 'block.resolve', blockId: 't1:block:1', answer: 'a', by: 'UMANAGER', at: T0 },
       ],
       serializeState: (snapshot) => JSON.stringify(snapshot.value),
     });

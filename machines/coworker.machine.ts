@@ -15,6 +15,7 @@ import type {
 } from './coworker.types.ts';
 import type { AuditRecord, EscalationStep, Task } from '../protocol/index.ts';
 import { answerOffer, answersCurrent, currentOffer, escalateHandoff, offerCurrent, reassignQueued, receiveOffer, requesterOf, type Effects } from './coworker.handoffs.ts';
+import { blockIdOf } from './coworker.status.ts';
 
 /** How many task ids are remembered to drop redelivered assignments. */
 const RECENT_TASK_IDS = 500;
@@ -53,6 +54,15 @@ function blockQuestion(event: unknown): string {
   return `The run failed: ${failure}. Tell me how to proceed, or cancel the task.`;
 }
 
+/**
+ * Which queued task runs next: on duty the first; off duty the first that may run any time, so
+ * a task waiting for the shift does not hold up one that need not. -1 when none may run.
+ */
+function nextTaskIndex(backlog: Task[], onDuty: boolean): number {
+  if (onDuty) return backlog.length > 0 ? 0 : -1;
+  return backlog.findIndex((task) => task.anyTime === true);
+}
+
 function activeWait(context: CoworkerContext): Wait | null {
   return context.approval ?? context.block ?? context.handoffWait ?? null;
 }
@@ -84,7 +94,7 @@ export const coworkerMachine = setup({
   guards: {
     hasBacklog: ({ context }) => context.backlog.length > 0,
     onDuty: stateIn({ shift: 'onDuty' }),
-    nextRunsAnyTime: ({ context }) => context.backlog[0]?.anyTime === true,
+    nextRunsAnyTime: ({ context }) => nextTaskIndex(context.backlog, false) >= 0,
     isNewTask: ({ context, event }) => {
       if (event.type !== 'task.assign') return false;
       const id = event.task.id;
@@ -103,6 +113,8 @@ export const coworkerMachine = setup({
     waitsForHandoff: ({ context }) => !context.approval && currentOffer(context) !== undefined,
     acceptsCurrentOffer: ({ context, event }) => event.type === 'handoff.answer' && answersCurrent(context, event, 'accepted'),
     declinesCurrentOffer: ({ context, event }) => event.type === 'handoff.answer' && answersCurrent(context, event, 'declined'),
+    // An answer names its block, so a redelivered or replayed one never answers a later block.
+    answersCurrentBlock: ({ context, event }) => event.type === 'block.resolve' && context.block !== null && event.blockId === blockIdOf(context.block),
     mayUnblock: ({ context, event }) =>
       event.type === 'block.resolve' && (event.by === context.policy.manager || context.policy.approvers.includes(event.by)),
     deadlinePassed: ({ context, event }) => {
@@ -126,10 +138,13 @@ export const coworkerMachine = setup({
     dropFromBacklog: assign({
       backlog: ({ context, event }) => (event.type === 'task.cancel' ? context.backlog.filter((task) => task.id !== event.taskId) : context.backlog),
     }),
-    takeNextTask: assign(({ context }) => {
-      if (context.current || context.backlog.length === 0) return {};
-      const [task, ...rest] = context.backlog as [Task, ...Task[]];
-      return { current: { task, notes: [], run: null }, backlog: rest };
+    takeNextTask: enqueueActions(({ context, enqueue, check }) => {
+      if (context.current) return;
+      // The cast: xstate types `check` in setup's actions as taking no guard at all.
+      const index = nextTaskIndex(context.backlog, check(stateIn({ shift: 'onDuty' }) as never));
+      const task = context.backlog[index];
+      if (!task) return;
+      enqueue.assign({ current: { task, notes: [], run: null }, backlog: context.backlog.filter((_, at) => at !== index) });
     }),
     // The runner folded the notes into its state: keep that state, drop the notes.
     saveRun: assign(({ context, event }) => {
@@ -218,8 +233,11 @@ export const coworkerMachine = setup({
     openBlock: enqueueActions(({ context, event, enqueue }, params: { question?: string }) => {
       const at = timeOf(event, context.since);
       const question = params.question ?? blockQuestion(event);
-      enqueue.assign({ approval: null, block: { question, since: at, deadline: at + context.policy.deadlineMs, step: 0 } });
       const task = context.current?.task;
+      // Deterministic, so a re-run step or a restore names the same block; unique per coworker by the counter.
+      const blocksOpened = (context.blocksOpened ?? 0) + 1;
+      const id = `${task?.id ?? context.coworkerId}:block:${blocksOpened}`;
+      enqueue.assign({ approval: null, blocksOpened, block: { id, question, since: at, deadline: at + context.policy.deadlineMs, step: 0 } });
       enqueue.emit({ type: 'message', to: { kind: 'manager', id: context.policy.manager }, text: `Blocked: ${question}`, ...(task ? { taskId: task.id } : {}), ...(task?.replyTo ? { thread: task.replyTo } : {}) });
       enqueue.emit(audit(context, { kind: 'blocked', by: context.coworkerId, summary: question }));
     }),
@@ -327,6 +345,7 @@ export const coworkerMachine = setup({
     offers: [],
     handoffWait: null,
     recentOfferAnswers: [],
+    blocksOpened: 0,
     since: input.now,
   }),
   on: {
@@ -408,6 +427,8 @@ export const coworkerMachine = setup({
           entry: 'markSince',
           on: {
             'block.resolve': [
+              // An answer to another block (a redelivery, a replay) changes nothing.
+              { guard: not('answersCurrentBlock') },
               { guard: not('mayUnblock'), actions: 'refuseUnblock' },
               {
                 target: 'working',

@@ -1,6 +1,6 @@
 // What a coworker is doing, derived from its snapshot: for `list`, the store and the console.
 import type { CoworkerState, CoworkerStatus } from '../protocol/index.ts';
-import type { CoworkerContext } from './coworker.types.ts';
+import type { Block, CoworkerContext } from './coworker.types.ts';
 
 interface SnapshotLike {
   value: unknown;
@@ -29,11 +29,17 @@ export function statusOf(snapshot: SnapshotLike): CoworkerStatus {
     if (context.handoffWait?.deadline != null) status.deadline = context.handoffWait.deadline;
   } else if (state.status === 'blocked' && context.block) {
     status.waitingFor = `an answer from ${context.policy.manager}: ${context.block.question}`;
+    status.blockId = blockIdOf(context.block);
     if (context.block.deadline !== null) status.deadline = context.block.deadline;
   } else if (state.status === 'idle' && state.shift === 'offDuty' && context.backlog.length > 0) {
     status.waitingFor = 'the start of its shift';
   }
   return status;
+}
+
+/** The id an answer to this block must name; a block stored before block ids had one is named by when it began. */
+export function blockIdOf(block: Block): string {
+  return block.id ?? `block:${block.since}`;
 }
 
 /** The deadline the host must arm a timer for, if any. */

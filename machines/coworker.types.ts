@@ -68,6 +68,8 @@ export interface ApprovalWait extends Wait {
 }
 
 export interface Block extends Wait {
+  /** What an answer names (`block.resolve` blockId); absent in snapshots from before block ids. */
+  id?: string;
   question: string;
   since: number;
 }
@@ -102,6 +104,8 @@ export interface CoworkerContext {
   handoffWait?: Wait | null;
   /** Offers answered lately. */
   recentOfferAnswers?: OfferAnswer[];
+  /** How many blocks this coworker has opened: numbers the next block's id (absent in older snapshots). */
+  blocksOpened?: number;
   /** Ids of tasks seen lately, so a redelivered assignment is not queued twice. */
   recentTaskIds: string[];
   /** Approvals decided lately, so a second click is told who decided first. */
@@ -120,7 +124,7 @@ export type CoworkerEvent =
   | { type: 'task.assign'; task: Task; at: number }
   | { type: 'task.cancel'; taskId: string; by: string; at: number }
   | { type: 'approval.decide'; approvalId: string; decision: Decision; by: string; reason?: string; args?: Record<string, unknown>; at: number }
-  | { type: 'block.resolve'; answer: string; by: string; at: number }
+  | { type: 'block.resolve'; blockId: string; answer: string; by: string; at: number }
   | { type: 'deadline.reached'; at: number }
   | { type: 'shift.start'; at: number }
   | { type: 'shift.end'; at: number }

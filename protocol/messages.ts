@@ -74,7 +74,14 @@ export const commandSchema = z.discriminatedUnion('type', [
     message: 'an "edited" decision carries the new args, and only an edited one does',
     path: ['args'],
   }),
-  z.strictObject({ ...commandBase, type: z.literal('block.resolve'), answer: z.string().min(1), by: z.string().min(1) }),
+  z.strictObject({
+    ...commandBase,
+    type: z.literal('block.resolve'),
+    /** The block answered (the status's `blockId`): an answer to any other block changes nothing. */
+    blockId: z.string().min(1),
+    answer: z.string().min(1),
+    by: z.string().min(1),
+  }),
   // Handoffs (actors/handoff-relay.ts turns the events below into these): an offer to the
   // receiver, its answer back to the sender, and a person moving a queued task.
   z.strictObject({ ...commandBase, type: z.literal('handoff.offer'), task: taskSchema.required({ handoff: true }) }),
@@ -149,6 +156,7 @@ export const coworkerStatusSchema = z.strictObject({
   waitingFor: z.string().optional().describe('What it waits for and on whom, in words.'),
   deadline: z.number().int().optional(),
   approvals: z.array(pendingApprovalSchema).optional().describe('Gated calls waiting for a decision.'),
+  blockId: z.string().optional().describe('While blocked: the block an answer names (block.resolve blockId).'),
 });
 export type CoworkerStatus = z.output<typeof coworkerStatusSchema>;
 

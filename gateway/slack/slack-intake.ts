@@ -88,8 +88,9 @@ export function registerIntake(app: App, deps: IntakeDeps): void {
       return;
     }
     const status = (await deps.store.getCoworker(coworker.id))?.status;
-    if (status?.state.status === 'blocked') {
-      await answerBlock(commandDeps, { coworkerId: coworker.id, answer: rest || event.text, by: user });
+    if (status?.state.status === 'blocked' && status.blockId) {
+      // Named by the event: a repeat of this message is the same command, and answers this block only.
+      await answerBlock(commandDeps, { id: `slack-${body.event_id}`, coworkerId: coworker.id, blockId: status.blockId, answer: rest || event.text, by: user });
       await postAs(client, coworker, thread, { text: 'Thanks, carrying on.' });
       return;
     }

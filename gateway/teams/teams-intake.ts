@@ -82,8 +82,9 @@ export function registerTeamsIntake(app: App, deps: TeamsIntakeDeps): void {
         return;
       }
       const status = (await deps.store.getCoworker(coworker.id))?.status;
-      if (status?.state.status === 'blocked') {
-        await answerBlock(commandDeps, { coworkerId: coworker.id, answer: rest || plainText(activity.text), by: person });
+      if (status?.state.status === 'blocked' && status.blockId) {
+        // Named by the activity: a repeat of this message is the same command, and answers this block only.
+        await answerBlock(commandDeps, { id: taskId, coworkerId: coworker.id, blockId: status.blockId, answer: rest || plainText(activity.text), by: person });
         await reply('Thanks, carrying on.');
         return;
       }
