@@ -1,117 +1,15 @@
 // The work loop end to end in one process: the agent runner in the real host, a scripted model
 // playing each test's playbook, a connector that counts executions by idempotency key, and the
 // audit trail stored through the recorder.
-import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createMemoryBus } from '../messaging/index.ts';
-import { createSqliteStore } from '../persistence/index.ts';
-import {
-  CoworkersError,
-  PROTOCOL_VERSION,
-  approvalHash,
-  coworkerDefinitionSchema,
-  subjects,
-  type CoworkerDefinition,
-  type CoworkerEvent,
-  type ToolCall,
-  type ToolSpec,
-} from '../protocol/index.ts';
+import { PROTOCOL_VERSION, approvalHash } from '../protocol/index.ts';
+import { MANAGER, countingConnector, definition, start, stopAll } from '../tests/agent-runner-harness.ts';
 import { waitFor } from '../tests/helpers.ts';
-import { createAgentRunner, createAuditRecorder, createCoworkerHost, ScriptedChatModel, SCRIPTED_LABEL, type Playbook } from './index.ts';
+import { SCRIPTED_LABEL, type Playbook } from './index.ts';
 import { assertGrantMatches } from './tool-execution.ts';
 
-const logger = pino({ level: 'silent' });
-const MANAGER = 'UMIA';
 const INJECTED = 'attacker@evil.example';
-
-const tools: ToolSpec[] = [
-  { name: 'crm.getDeal', description: 'Read a deal', risk: 'read', input: { type: 'object', properties: { id: { type: 'string' } } } },
-  { name: 'sheets.appendRow', description: 'Append a row', risk: 'write', input: { type: 'object' } },
-  { name: 'email.send', description: 'Send an email', risk: 'customer-facing', input: { type: 'object' } },
-  { name: 'billing.refund', description: 'Refund a customer', risk: 'money', input: { type: 'object' } },
-];
-
-function definition(overrides: Record<string, unknown> = {}): CoworkerDefinition {
-  return coworkerDefinitionSchema.parse({
-    id: 'sam',
-    name: 'Sam',
-    role: 'Account executive',
-    team: 'sales',
-    manager: { name: 'Mia', slack: MANAGER, email: 'mia@example.com' },
-    timezone: 'UTC',
-    workingHours: { days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], start: '00:00', end: '00:00' },
-    tools: ['crm.getDeal', 'sheets.appendRow', 'email.send', 'billing.refund'],
-    jobs: [{ id: 'follow-up', instructions: 'Follow up on the deal.', triggers: [{ event: 'crm.deal.stale' }], tools: ['crm.getDeal', 'sheets.appendRow', 'email.send'] }],
-    ...overrides,
-  });
-}
-
-/** A connector that runs each idempotency key once, as real ones must, and counts what ran. */
-function countingConnector(options: { failTimes?: number; deal?: unknown } = {}) {
-  const executions: ToolCall[] = [];
-  const results = new Map<string, unknown>();
-  let failures = options.failTimes ?? 0;
-  return {
-    executions,
-    async callTool(call: ToolCall) {
-      if (results.has(call.idempotencyKey)) return { result: results.get(call.idempotencyKey), replayed: true };
-      if (failures > 0) {
-        failures--;
-        throw new CoworkersError('TOOL_FAILED', 'the CRM is down', { retryable: true });
-      }
-      executions.push(call);
-      const result = call.tool === 'crm.getDeal' ? (options.deal ?? { id: 'd1', contact: 'ann@acme.example' }) : { ok: true };
-      results.set(call.idempotencyKey, result);
-      return { result, replayed: false };
-    },
-  };
-}
-
-const stops: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const stop of stops.splice(0).reverse()) await stop();
-});
-
-async function start(options: { playbook: Playbook; definition?: CoworkerDefinition; connector?: ReturnType<typeof countingConnector> }) {
-  const bus = createMemoryBus();
-  const store = createSqliteStore({ path: ':memory:' });
-  const connector = options.connector ?? countingConnector();
-  const events: CoworkerEvent[] = [];
-  const subscription = await bus.subscribe(subjects.allEvents, (message) => events.push(message.data as CoworkerEvent));
-  const model = new ScriptedChatModel({ playbooks: { 'follow-up': options.playbook }, fallback: options.playbook });
-  const runTask = createAgentRunner({ model, tools, callTool: (call) => connector.callTool(call), retry: { attempts: 3, baseDelayMs: 1 } });
-  const host = createCoworkerHost({ definitions: [options.definition ?? definition()], bus, store, logger, runTask });
-  const recorder = createAuditRecorder({ bus, store, logger });
-  await recorder.start();
-  await host.start();
-  stops.push(async () => {
-    await subscription.stop();
-    await host.stop();
-    await recorder.stop();
-    await store.close();
-  });
-  let counter = 0;
-  const send = (body: Record<string, unknown>) => {
-    const id = `cmd-${++counter}`;
-    return bus.publish(subjects.command('sam'), { v: PROTOCOL_VERSION, id, coworkerId: 'sam', at: Date.now(), ...body }, { msgId: id });
-  };
-  const assign = (text: string, extra: Record<string, unknown> = {}) =>
-    send({ type: 'task.assign', task: { id: `task-${counter + 1}`, text, source: 'person', requestedBy: MANAGER, createdAt: Date.now(), ...extra } });
-  const decide = (approvalId: string, decision: string, by = MANAGER, extra: Record<string, unknown> = {}) => send({ type: 'approval.decide', approvalId, decision, by, ...extra });
-  const status = () => host.status('sam')!;
-  const approvalRequested = async (count = 1) => {
-    await waitFor(async () => status().state.status === 'awaitingApproval' && events.filter((e) => e.type === 'approval.requested').length >= count, 'an approval request');
-    const requested = events.filter((e) => e.type === 'approval.requested').at(-1)!;
-    return requested.type === 'approval.requested' ? requested.approval : never();
-  };
-  const idle = () => waitFor(async () => status().state.status === 'idle' && events.some((e) => e.type === 'message'), 'the run to finish');
-  const audit = () => store.queryAudit({ coworkerId: 'sam' });
-  return { bus, store, connector, events, assign, decide, status, approvalRequested, idle, audit, send };
-}
-
-function never(): never {
-  throw new Error('unreachable');
-}
+afterEach(stopAll);
 
 /** Reads the deal, then emails its contact, then reports. */
 const followUp: Playbook = ({ turn, latest }) => {
@@ -197,7 +95,7 @@ describe('agent runner', () => {
     expect(connector.executions.some((call) => call.tool === 'email.send')).toBe(false);
   });
 
-  it('refuses and audits a tool the job was not granted, and tells the model', async () => {
+  it('refuses and audits a tool the job was not granted, answers a tool nobody offers as unknown, and tells the model', async () => {
     const greedy: Playbook = ({ turn, latest }) =>
       turn === 0 ? { calls: [{ tool: 'billing.refund', args: { amount: 500 } }, { tool: 'files.delete', args: { path: '/' } }] } : { text: `told: ${latest.join(' / ')}` };
     const { assign, idle, connector, events, audit } = await start({ playbook: greedy });
@@ -206,8 +104,9 @@ describe('agent runner', () => {
     expect(connector.executions).toEqual([]);
     const report = events.find((e) => e.type === 'message');
     expect(report?.type === 'message' && report.text).toContain('Refused by policy: billing.refund is not one of the tools of job follow-up');
-    expect(report?.type === 'message' && report.text).toContain('files.delete is not granted to sam');
-    await waitFor(async () => (await audit()).filter((entry) => entry.kind === 'tool.refused').length === 2, 'refusals audited');
+    expect(report?.type === 'message' && report.text).toContain('Error: there is no tool "files__delete". Your tools: crm__getDeal, sheets__appendRow, email__send, ask_manager.');
+    await waitFor(async () => (await audit()).some((entry) => entry.kind === 'tool.invalid' && entry.tool === 'files.delete'), 'the unknown tool audited');
+    expect((await audit()).filter((entry) => entry.kind === 'tool.refused').map((entry) => entry.tool)).toEqual(['billing.refund']);
   });
 
   it('tells the model about a rejection and its reason, and runs nothing', async () => {
@@ -261,7 +160,7 @@ describe('agent runner', () => {
     await waitFor(async () => status().state.status === 'blocked', 'blocked on the budget');
     expect(status().waitingFor).toContain('used 4 of 4 steps');
     expect(events.find((e) => e.type === 'message')).toMatchObject({ to: { kind: 'manager', id: MANAGER }, text: expect.stringContaining('Blocked: This run used 4 of 4 steps') });
-    await send({ type: 'block.resolve', answer: 'extend', by: MANAGER });
+    await send({ type: 'block.resolve', blockId: status().blockId!, answer: 'extend', by: MANAGER });
     await idle();
     const kinds = (await waitFor(async () => {
       const entries = await audit();
@@ -285,7 +184,7 @@ describe('agent runner', () => {
     await waitFor(async () => status().state.status === 'blocked', 'blocked on the connector');
     expect(status().waitingFor).toContain('crm.getDeal kept failing after 3 attempts (the CRM is down)');
     expect(connector.executions).toEqual([]);
-    await send({ type: 'block.resolve', answer: 'it is back, go on', by: MANAGER });
+    await send({ type: 'block.resolve', blockId: status().blockId!, answer: 'it is back, go on', by: MANAGER });
     await waitFor(async () => status().state.status === 'awaitingApproval', 'the email approval');
     expect(connector.executions.map((call) => call.tool)).toEqual(['crm.getDeal']);
   });
@@ -296,7 +195,7 @@ describe('agent runner', () => {
     await assign('do something');
     await waitFor(async () => status().state.status === 'blocked', 'the question');
     expect(status().waitingFor).toContain('Which deal?');
-    await send({ type: 'block.resolve', answer: 'd42', by: MANAGER });
+    await send({ type: 'block.resolve', blockId: status().blockId!, answer: 'd42', by: MANAGER });
     await idle();
     expect(events.find((e) => e.type === 'message' && e.text.includes('answer was'))).toMatchObject({ text: expect.stringContaining(`${MANAGER} answered: d42`) });
   });

@@ -1,34 +1,33 @@
-// The agent loop, one step at a time: fold in what people decided, check the budget, ask the
-// model for its next turn with the job's tools bound, then classify every proposed call outside
-// the model: refused, run now (autonomous), or turned into an approval request (gated). Each
-// step ends in a state the statechart persists, so a crash repeats at most one step, and every
-// side effect in it carries an idempotency key.
+// The agent loop, one step at a time, write-ahead like a workflow engine's history: a step either
+// asks the model for its next turn and records it (the reply and the calls it proposed, in the
+// snapshot, before any of them runs), or works through the recorded calls with at most one side
+// effect, whose outcome the next snapshot records. Every proposed call is classified outside the
+// model: refused, run now (autonomous), or turned into an approval request (gated). After a
+// restore a run goes on from what is recorded and never asks the model again for a turn it has;
+// a side effect repeated by a re-run step carries the same idempotency key (run, turn, position).
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
-import { AIMessage, HumanMessage, SystemMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
+import { HumanMessage, SystemMessage, ToolMessage, type AIMessage, type BaseMessage } from '@langchain/core/messages';
 import type { TaskNote } from '../machines/index.ts';
-import {
-  approvalHash,
-  fromModelToolName,
-  sha256,
-  toModelToolName,
-  type ApprovalRequest,
-  type CoworkerDefinition,
-  type JobDefinition,
-  type ToolCall,
-  type ToolResult,
-  type ToolSpec,
-} from '../protocol/index.ts';
+import { approvalHash, consequentialArgs, sha256, toModelToolName, type ApprovalRequest, type CoworkerDefinition, type JobDefinition, type ToolCall, type ToolResult, type ToolSpec } from '../protocol/index.ts';
+import { describeCall } from './call-summary.ts';
 import { classifyCall, policyVersionOf } from './policy.ts';
-import { messagesOf, newRunState, withMessages, type RunState } from './run-state.ts';
+import { messagesOf, newRunState, restoredRunState, withMessages, type Plan, type PlanItem, type RetryCall, type RunState } from './run-state.ts';
 import { approvalKey, assertGrantMatches, autonomousKey, executeCall, type CallToExecute, type RetryPolicy } from './tool-execution.ts';
 import type { RunContext, RunResult, TaskRunner } from './task-runner.ts';
 import { systemPrompt, taskPrompt } from './agent-prompts.ts';
 import { HANDOFF, crossTeamGate, handoffTask, handoffToolSpec, parseHandoffArgs, partyOf, type CoworkerLookup, type HandoffArgs } from './handoff-tool.ts';
+import { planTurn } from './turn-plan.ts';
 
 /** The built-in tool a model uses to ask its manager what only a person can answer. */
 export const ASK_MANAGER = 'ask_manager';
 /** Tool results beyond this many characters are cut, so one answer cannot flood the snapshot. */
 const MAX_RESULT_CHARS = 8_000;
+
+const askManagerSpec = {
+  name: ASK_MANAGER,
+  description: 'Ask your manager a question only a person can answer; the run waits for the answer.',
+  parameters: { type: 'object', properties: { question: { type: 'string' } }, required: ['question'] },
+};
 
 export interface AgentRunnerOptions {
   model: BaseChatModel;
@@ -40,21 +39,9 @@ export interface AgentRunnerOptions {
   coworkers?: CoworkerLookup;
 }
 
-type ModelToolCall = { id?: string; name: string; args: Record<string, unknown> };
-
 function resultText(execution: Awaited<ReturnType<typeof executeCall>>): string {
   const text = execution.kind === 'ok' ? JSON.stringify(execution.result ?? null) : `Error: ${execution.error}`;
   return text.length > MAX_RESULT_CHARS ? `${text.slice(0, MAX_RESULT_CHARS)}… (cut at ${MAX_RESULT_CHARS} characters)` : text;
-}
-
-/** One line for people (an approver's inbox, the audit trail): the call's fields, each cut short. */
-function describeCall(tool: string, args: Record<string, unknown>): string {
-  const short = (text: string, length: number) => (text.length > length ? `${text.slice(0, length)}…` : text);
-  const fields = Object.entries(args).map(([name, value]) => {
-    const shown = typeof value === 'string' ? value : Array.isArray(value) && value.every((item) => typeof item === 'string') ? value.join(', ') : JSON.stringify(value);
-    return `${name}: ${short(shown.replace(/\s+/g, ' '), 60)}`;
-  });
-  return short(`${tool} (${fields.join('; ')})`, 200);
 }
 
 function textOf(message: AIMessage): string {
@@ -84,12 +71,16 @@ class AgentStep {
     this.retry = retry;
     this.job = context.task.jobId ? context.definition.jobs.find((job) => job.id === context.task.jobId) : undefined;
     this.policyVersion = policyVersionOf(context.definition);
-    this.state = (context.run as RunState | null) ?? newRunState(context.definition.budget);
+    this.state = context.run ? restoredRunState(context.run as RunState) : newRunState(context.definition.budget);
     this.messages = messagesOf(this.state);
   }
 
   private get runId(): string {
     return this.context.task.id;
+  }
+
+  private get budget() {
+    return this.context.definition.budget;
   }
 
   private audit(id: string, record: Omit<Parameters<RunContext['audit']>[1], 'runId' | 'jobId'>): Promise<void> {
@@ -105,89 +96,127 @@ class AgentStep {
       await this.audit('started', { kind: 'run.started', by: this.context.coworkerId, summary: `started ${this.job ? `job ${this.job.id}` : 'a task'}: ${this.context.task.text.slice(0, 120)}` });
       this.messages.push(new HumanMessage(taskPrompt(this.context.task)));
     }
-    const resumed = await this.foldNotes(this.context.notes);
-    if (resumed) return resumed;
-
-    const { steps, tokens, allowance } = this.state;
-    if (steps >= allowance.steps || tokens >= allowance.tokens) return this.budgetExceeded();
-
-    const reply = await this.modelTurn();
-    const calls = (reply.tool_calls ?? []) as ModelToolCall[];
-    if (calls.length === 0) {
-      const summary = textOf(reply).trim() || '(finished without a summary)';
-      await this.audit('finished', { kind: 'run.finished', by: this.context.coworkerId, summary, detail: { steps: this.state.steps, tokens: this.state.tokens } });
-      return { kind: 'done', summary };
+    const waiting = await this.foldNotes(this.context.notes);
+    if (waiting) return waiting;
+    if (this.state.plan) {
+      const result = await this.workThroughPlan(this.state.plan);
+      if (result) return result;
     }
-    return this.handleCalls(calls);
+    if (this.overBudget()) return this.budgetExceeded();
+    return this.modelTurn();
   }
 
-  private async modelTurn(): Promise<AIMessage> {
-    const specs = (this.job?.tools ?? this.context.definition.tools).flatMap((tool) => this.catalog.get(tool) ?? []);
+  private overBudget(): boolean {
+    const { steps, tokens, allowance } = this.state;
+    return steps >= allowance.steps || tokens >= allowance.tokens;
+  }
+
+  /** The job's tools (or the coworker's) and the built-ins, as the model is offered them. */
+  private offeredTools(): ToolSpec[] {
+    return (this.job?.tools ?? this.context.definition.tools).flatMap((tool) => this.catalog.get(tool) ?? []);
+  }
+
+  private inputOf(tool: string): Record<string, unknown> | undefined {
+    if (tool === ASK_MANAGER) return askManagerSpec.parameters;
+    if (tool === HANDOFF && this.options.coworkers) return handoffToolSpec.function.parameters;
+    return this.catalog.get(tool)?.input;
+  }
+
+  /** Asks the model for its next turn; a turn with calls is recorded (the step ends) before any of them runs. */
+  private async modelTurn(): Promise<RunResult> {
+    const specs = this.offeredTools();
     const tools = [
       ...specs.map((spec) => ({ type: 'function' as const, function: { name: toModelToolName(spec.name), description: `${spec.description} (risk: ${spec.risk})`, parameters: spec.input } })),
-      {
-        type: 'function' as const,
-        function: {
-          name: ASK_MANAGER,
-          description: 'Ask your manager a question only a person can answer; the run waits for the answer.',
-          parameters: { type: 'object', properties: { question: { type: 'string' } }, required: ['question'] },
-        },
-      },
+      { type: 'function' as const, function: askManagerSpec },
       ...(this.options.coworkers ? [handoffToolSpec] : []),
     ];
     const model = this.options.model.bindTools ? this.options.model.bindTools(tools) : this.options.model;
     const reply = (await model.invoke([new SystemMessage(systemPrompt(this.context.definition, this.job)), ...this.messages], { signal: this.context.signal })) as AIMessage;
-    this.messages.push(reply);
-    this.state = { ...this.state, steps: this.state.steps + 1, tokens: this.state.tokens + (reply.usage_metadata?.total_tokens ?? 0) };
-    return reply;
+    const turn = this.state.turns;
+    const offered = [...specs.map((spec) => spec.name), ASK_MANAGER, ...(this.options.coworkers ? [HANDOFF] : [])];
+    const { message, items } = planTurn(reply, { offered, inputOf: (tool) => this.inputOf(tool) }, turn);
+    this.messages.push(message);
+    this.state = { ...this.state, steps: this.state.steps + 1, turns: turn + 1, tokens: this.state.tokens + (reply.usage_metadata?.total_tokens ?? 0) };
+    if (items.length === 0) {
+      const summary = textOf(reply).trim() || '(finished without a summary)';
+      await this.audit('finished', { kind: 'run.finished', by: this.context.coworkerId, summary, detail: { steps: this.state.steps, tokens: this.state.tokens } });
+      return { kind: 'done', summary };
+    }
+    this.state = { ...this.state, plan: { turn, items, done: 0, requests: [], question: null, after: [] } };
+    return { kind: 'progress', run: this.saved() };
   }
 
-  private async handleCalls(calls: ModelToolCall[]): Promise<RunResult> {
-    const handoffs = calls.filter((call) => call.name === HANDOFF);
-    if (handoffs.length > 0 && calls.length > 1) {
-      // A handoff ends the run: it cannot share a turn with calls whose results it would leave behind.
-      for (const [index, call] of calls.entries()) this.answer(call.id ?? `call-${this.state.steps}-${index}`, 'Not run: call handoff alone in its turn, after everything else is done.');
-      return { kind: 'progress', run: this.saved() };
-    }
-    if (handoffs[0]) return this.handoff(handoffs[0].id ?? `call-${this.state.steps}-0`, handoffs[0].args);
-    const requests: ApprovalRequest[] = [];
-    let question: { toolCallId: string; text: string } | null = null;
-    let failed: { call: CallToExecute; error: string } | null = null;
-    for (const [index, call] of calls.entries()) {
-      const toolCallId = call.id ?? `call-${this.state.steps}-${index}`;
-      if (call.name === ASK_MANAGER) {
-        question = { toolCallId, text: String(call.args.question ?? 'I need your help to go on.') };
+  /**
+   * Handles the plan's items in order until one has run (its outcome is stored before the next
+   * runs) or the plan ends; returns the step's result, or null to go on to the model's next turn.
+   */
+  private async workThroughPlan(plan: Plan): Promise<RunResult | null> {
+    const { callsPerTurn, pendingApprovals } = this.budget;
+    for (let index = plan.done; index < plan.items.length; index++) {
+      const item = plan.items[index]!;
+      plan = { ...plan, done: index + 1 };
+      this.state = { ...this.state, plan };
+      if (item.kind === 'approved') {
+        const executed = await this.runApproved(item.request, plan);
+        plan = this.state.plan ?? plan;
+        if (executed) return executed;
         continue;
       }
-      const tool = fromModelToolName(call.name);
-      const classification = classifyCall({ definition: this.context.definition, job: this.job, tool, catalog: this.catalog });
-      await this.audit(`${toolCallId}:proposed`, { kind: 'tool.proposed', by: this.context.coworkerId, tool, summary: describeCall(tool, call.args), detail: { args: call.args } });
-      await this.audit(`${toolCallId}:classified`, {
+      if (item.kind === 'retry') return this.runOne(item.call, plan);
+      if (item.tool === HANDOFF && plan.items.length === 1) {
+        this.state = { ...this.state, plan: null };
+        return this.handoff(item.toolCallId, item.args);
+      }
+      const id = `t${plan.turn}:${index}`;
+      if (index >= callsPerTurn) {
+        await this.audit(`${id}:refused`, { kind: 'tool.refused', by: 'policy', tool: item.tool, summary: `not run: call ${index + 1} of one turn, over the limit of ${callsPerTurn} (budget.callsPerTurn)` });
+        this.answer(item.toolCallId, `Not run: too many calls in one turn (at most ${callsPerTurn}). Call what you still need again, fewer at a time.`);
+        continue;
+      }
+      if (item.tool === HANDOFF) {
+        this.answer(item.toolCallId, 'Not run: call handoff alone in its turn, after everything else is done.');
+        continue;
+      }
+      await this.audit(`${id}:proposed`, { kind: 'tool.proposed', by: this.context.coworkerId, tool: item.tool, summary: describeCall(item.tool, item.args, this.catalog.get(item.tool)?.consequential), detail: { args: item.args, turn: plan.turn, position: index } });
+      if (item.problem) {
+        await this.audit(`${id}:invalid`, { kind: 'tool.invalid', by: 'policy', tool: item.tool, summary: `not run: ${item.problem}` });
+        this.answer(item.toolCallId, `Error: ${item.problem}`);
+        continue;
+      }
+      if (item.tool === ASK_MANAGER) {
+        plan = { ...plan, question: { toolCallId: item.toolCallId, text: String(item.args.question ?? 'I need your help to go on.') } };
+        this.state = { ...this.state, plan };
+        continue;
+      }
+      const classification = classifyCall({ definition: this.context.definition, job: this.job, tool: item.tool, catalog: this.catalog });
+      await this.audit(`${id}:classified`, {
         kind: 'tool.classified',
         by: 'policy',
-        tool,
+        tool: item.tool,
         summary: `${classification.verdict}: ${classification.reason}`,
         detail: { verdict: classification.verdict, reason: classification.reason, risk: classification.spec?.risk ?? null },
       });
       if (classification.verdict === 'refused') {
-        await this.audit(`${toolCallId}:refused`, { kind: 'tool.refused', by: 'policy', tool, summary: classification.reason });
-        this.answer(toolCallId, `Refused by policy: ${classification.reason}. Do not try it again.`);
+        await this.audit(`${id}:refused`, { kind: 'tool.refused', by: 'policy', tool: item.tool, summary: classification.reason });
+        this.answer(item.toolCallId, `Refused by policy: ${classification.reason}. Do not try it again.`);
+      } else if (classification.verdict === 'gated' && plan.requests.length >= pendingApprovals) {
+        await this.audit(`${id}:refused`, { kind: 'tool.refused', by: 'policy', tool: item.tool, summary: `not asked: ${pendingApprovals} approvals are already asked for in this run (budget.pendingApprovals)` });
+        this.answer(item.toolCallId, `Not asked: at most ${pendingApprovals} approvals wait at once. Ask again once the pending ones are decided.`);
       } else if (classification.verdict === 'gated') {
-        requests.push(this.approvalRequest(toolCallId, tool, call.args, classification.reason, classification.spec!.risk));
-      } else if (failed) {
-        this.answer(toolCallId, 'Not run: an earlier call in this turn failed. Call it again if you still need it.');
+        plan = { ...plan, requests: [...plan.requests, this.approvalRequest(item.toolCallId, `${plan.turn}:${index}`, item.tool, item.args, classification.reason, classification.spec!.risk)] };
+        this.state = { ...this.state, plan };
       } else {
-        const autonomous = { toolCallId, tool, args: call.args, key: autonomousKey(this.runId, tool, call.args) };
-        const error = await this.execute(autonomous);
-        if (error) failed = { call: autonomous, error };
+        return this.runOne({ toolCallId: item.toolCallId, tool: item.tool, args: item.args, key: autonomousKey(this.runId, plan.turn, index) }, plan);
       }
     }
-    if (failed) {
-      // Every call of the turn needs an answer before the model's next turn; the gated ones are asked again later.
-      for (const request of requests) this.answer(request.toolCallId, 'Not asked: an earlier call in this turn failed. Call it again if you still need it.');
-      if (question) this.answer(question.toolCallId, 'Not asked: an earlier call in this turn failed.');
-      return this.blockOnFailure(failed.call, failed.error);
-    }
+    return this.finishPlan(plan);
+  }
+
+  /** Every item is handled: people's words join the conversation, then the run asks, waits, or goes on. */
+  private finishPlan(plan: Plan): RunResult | null {
+    this.state = { ...this.state, plan: null };
+    for (const words of plan.after) this.messages.push(new HumanMessage(words));
+    const { requests, question } = plan;
     if (requests.length > 0) {
       // A question asked in the same turn waits until the approvals are decided.
       if (question) this.answer(question.toolCallId, 'Ask again once your pending approvals are decided.');
@@ -198,7 +227,38 @@ class AgentStep {
       this.state = { ...this.state, awaiting: { kind: 'answer', reason: 'question', toolCallId: question.toolCallId } };
       return { kind: 'blocked', question: question.text, run: this.saved() };
     }
+    return null;
+  }
+
+  /** Runs one call, the step's one side effect, once the budget allows it; its outcome is stored before anything else runs. */
+  private async runOne(call: CallToExecute, plan: Plan): Promise<RunResult> {
+    if (this.overBudget()) {
+      // The call stays in the plan: once the manager extends the budget, the turn goes on from it.
+      this.state = { ...this.state, plan: { ...plan, done: plan.done - 1 } };
+      return this.budgetExceeded();
+    }
+    this.state = { ...this.state, steps: this.state.steps + 1 };
+    const execution = await executeCall(this.context, this.options.callTool, this.retry, call);
+    if (execution.kind === 'unavailable') {
+      this.abandonPlan(this.state.plan ?? plan, 'Not run: an earlier call in this turn failed. Call it again if you still need it.');
+      this.state = { ...this.state, awaiting: { kind: 'answer', reason: 'failure', retry: call } };
+      return { kind: 'blocked', question: `${call.tool} kept failing after ${this.retry.attempts} attempts (${execution.error}). Reply to retry it, or cancel the task.`, run: this.saved() };
+    }
+    this.answer(call.toolCallId, resultText(execution));
+    if (this.state.plan && this.state.plan.done >= this.state.plan.items.length) return this.finishPlan(this.state.plan) ?? { kind: 'progress', run: this.saved() };
     return { kind: 'progress', run: this.saved() };
+  }
+
+  /** Answers every call of the plan not handled yet with `why`; the calls it would have asked about are not asked. */
+  private abandonPlan(plan: Plan, why: string): void {
+    for (const item of plan.items.slice(plan.done)) {
+      if (item.kind === 'proposed') this.answer(item.toolCallId, why);
+      else if (item.kind === 'approved') this.answer(item.request.toolCallId, `Approved, but not run: ${why}`);
+    }
+    for (const request of plan.requests) this.answer(request.toolCallId, why.replace('Not run', 'Not asked'));
+    if (plan.question) this.answer(plan.question.toolCallId, why.replace('Not run', 'Not asked'));
+    this.state = { ...this.state, plan: null };
+    for (const words of plan.after) this.messages.push(new HumanMessage(words));
   }
 
   /** Within the team the offer goes out now (the receiver's policy decides); across teams the receiving manager approves first. */
@@ -217,7 +277,7 @@ class AgentStep {
     const verdict = gate ? `gated: ${gate.reason}` : `autonomous: within the ${me.team} team, ${receiver.name}'s handoff policy decides`;
     await this.audit(`${toolCallId}:classified`, { kind: 'tool.classified', by: 'policy', tool: HANDOFF, summary: verdict, detail: { verdict: gate ? 'gated' : 'autonomous', to: receiver.id, toTeam: receiver.team } });
     if (!gate) return this.offer(toolCallId, parsed.args, receiver);
-    const requests = [this.approvalRequest(toolCallId, HANDOFF, rawArgs, gate.reason, 'handoff', gate.approvers)];
+    const requests = [this.approvalRequest(toolCallId, toolCallId, HANDOFF, rawArgs, gate.reason, 'handoff', gate.approvers)];
     this.state = { ...this.state, awaiting: { kind: 'approvals', requests } };
     return { kind: 'approvalNeeded', requests, run: this.saved() };
   }
@@ -242,10 +302,11 @@ class AgentStep {
     this.messages.push(new ToolMessage({ tool_call_id: toolCallId, content }));
   }
 
-  private approvalRequest(toolCallId: string, tool: string, args: Record<string, unknown>, reason: string, risk: string, approvers?: string[]): ApprovalRequest {
+  /** `origin` names the call in its run (turn and position, or the call it edits), so the id is the same when a step runs again. */
+  private approvalRequest(toolCallId: string, origin: string, tool: string, args: Record<string, unknown>, reason: string, risk: string, approvers?: string[]): ApprovalRequest {
     const argsHash = approvalHash({ coworkerId: this.context.coworkerId, tool, args, policyVersion: this.policyVersion });
-    // Deterministic, so a step re-run after a crash asks for the same approval, not a second one.
-    const id = `apr-${sha256(`${this.runId}:${toolCallId}:${argsHash}:${this.state.steps}`).slice(0, 12)}`;
+    const id = `apr-${sha256(`${this.runId}:${origin}:${argsHash}:${this.state.steps}`).slice(0, 12)}`;
+    const declared = this.catalog.get(tool)?.consequential;
     return {
       id,
       toolCallId,
@@ -253,27 +314,14 @@ class AgentStep {
       args,
       risk,
       reason,
-      summary: describeCall(tool, args),
+      summary: describeCall(tool, args, declared),
+      consequential: consequentialArgs(args, declared),
       argsHash,
       policyVersion: this.policyVersion,
       taskId: this.runId,
       ...(this.job ? { jobId: this.job.id } : {}),
       ...(approvers ? { approvers } : {}),
     };
-  }
-
-  /** Runs a call and answers the model with its result; returns the error when the connector stayed away. */
-  private async execute(call: CallToExecute): Promise<string | null> {
-    this.state = { ...this.state, steps: this.state.steps + 1 };
-    const execution = await executeCall(this.context, this.options.callTool, this.retry, call);
-    if (execution.kind === 'unavailable') return execution.error;
-    this.answer(call.toolCallId, resultText(execution));
-    return null;
-  }
-
-  private blockOnFailure(call: CallToExecute, error: string): RunResult {
-    this.state = { ...this.state, awaiting: { kind: 'answer', reason: 'failure', retry: call } };
-    return { kind: 'blocked', question: `${call.tool} kept failing after ${this.retry.attempts} attempts (${error}). Reply to retry it, or cancel the task.`, run: this.saved() };
   }
 
   /** Applies what people decided or answered since the last step; returns a result when the run must wait again. */
@@ -286,53 +334,50 @@ class AgentStep {
     }
     const handoffRequest = awaiting?.kind === 'approvals' ? awaiting.requests.find((request) => request.tool === HANDOFF) : undefined;
     if (handoffRequest) return this.foldHandoffDecision(handoffRequest, notes);
-    if (awaiting?.kind === 'approvals') {
-      const again: ApprovalRequest[] = [];
-      let failed: { call: CallToExecute; error: string } | null = null;
-      for (const request of awaiting.requests) {
-        const note = notes.findLast((candidate) => candidate.kind === 'decision' && candidate.approvalId === request.id);
-        const decision = note?.kind === 'decision' ? note : null;
-        if (decision?.decision === 'approved') {
-          const error = await this.executeApproved(request, again);
-          // One call is retried after the block; a second failure is reported to the model instead.
-          if (error && failed) this.answer(request.toolCallId, `Not executed: ${error}`);
-          else if (error) failed = { call: this.approvedCall(request), error };
-        } else if (decision?.decision === 'edited' && decision.args) {
-          again.push(this.approvalRequest(request.toolCallId, request.tool, decision.args, `${request.reason}; arguments edited by ${decision.by}`, request.risk));
-        } else {
-          const why = decision?.decision === 'rejected' ? `Rejected by ${decision.by}${decision.reason ? `: ${decision.reason}` : ''}.` : 'Nobody decided in time.';
-          this.answer(request.toolCallId, `Not executed. ${why} Revise your plan without this call, or stop.`);
-        }
-      }
-      if (failed) {
-        for (const request of again) this.answer(request.toolCallId, 'Not asked again: another call failed. Propose it again if you still need it.');
-        return this.blockOnFailure(failed.call, failed.error);
-      }
-      if (again.length > 0) {
-        this.state = { ...this.state, awaiting: { kind: 'approvals', requests: again } };
-        return { kind: 'approvalNeeded', requests: again, run: this.saved() };
-      }
-    }
+    if (awaiting?.kind === 'approvals') this.foldDecisions(awaiting.requests, notes);
     for (const note of notes) {
       if (note.kind !== 'answer') continue;
-      // The retried call's result must follow the model's call directly, before the answer.
+      const words = `${note.by} (your manager or an approver) says: ${note.answer}`;
       if (awaiting?.kind === 'answer' && awaiting.reason === 'failure') {
-        const error = await this.execute(awaiting.retry);
-        if (error) return this.blockOnFailure(awaiting.retry, error);
-      }
-      if (awaiting?.kind === 'answer' && awaiting.reason === 'question') {
+        // The retried call's result must follow the model's call directly, before the answer.
+        this.state = { ...this.state, plan: { turn: this.state.turns, items: [{ kind: 'retry', call: awaiting.retry }], done: 0, requests: [], question: null, after: [words] } };
+      } else if (awaiting?.kind === 'answer' && awaiting.reason === 'question') {
         this.answer(awaiting.toolCallId, `${note.by} answered: ${note.answer}`);
+      } else if (this.state.plan) {
+        // A turn stopped by the budget goes on first: its calls are answered before anything else is said.
+        this.state = { ...this.state, plan: { ...this.state.plan, after: [...this.state.plan.after, words] } };
       } else {
-        this.messages.push(new HumanMessage(`${note.by} (your manager or an approver) says: ${note.answer}`));
+        this.messages.push(new HumanMessage(words));
       }
-      if (awaiting?.kind === 'answer' && awaiting.reason === 'budget') {
-        const { stepsPerRun, tokensPerRun } = this.context.definition.budget;
-        const allowance = { steps: this.state.allowance.steps + stepsPerRun, tokens: this.state.allowance.tokens + tokensPerRun };
-        this.state = { ...this.state, allowance };
-        await this.audit(`budget:extended:${allowance.steps}`, { kind: 'budget.extended', by: note.by, summary: `budget extended to ${allowance.steps} steps and ${allowance.tokens} tokens` });
-      }
+      if (awaiting?.kind === 'answer' && awaiting.reason === 'budget') await this.extendBudget(note.by);
     }
     return null;
+  }
+
+  /** Approved calls become a plan, run one per step; edited ones are asked again once it is done; the rest are answered now. */
+  private foldDecisions(requests: ApprovalRequest[], notes: TaskNote[]): void {
+    const items: PlanItem[] = [];
+    const again: ApprovalRequest[] = [];
+    for (const request of requests) {
+      const note = notes.findLast((candidate) => candidate.kind === 'decision' && candidate.approvalId === request.id);
+      const decision = note?.kind === 'decision' ? note : null;
+      if (decision?.decision === 'approved') {
+        items.push({ kind: 'approved', request });
+      } else if (decision?.decision === 'edited' && decision.args) {
+        again.push(this.approvalRequest(request.toolCallId, request.id, request.tool, decision.args, `${request.reason}; arguments edited by ${decision.by}`, request.risk));
+      } else {
+        const why = decision?.decision === 'rejected' ? `Rejected by ${decision.by}${decision.reason ? `: ${decision.reason}` : ''}.` : 'Nobody decided in time.';
+        this.answer(request.toolCallId, `Not executed. ${why} Revise your plan without this call, or stop.`);
+      }
+    }
+    if (items.length > 0 || again.length > 0) this.state = { ...this.state, plan: { turn: this.state.turns, items, done: 0, requests: again, question: null, after: [] } };
+  }
+
+  private async extendBudget(by: string): Promise<void> {
+    const { stepsPerRun, tokensPerRun } = this.budget;
+    const allowance = { steps: this.state.allowance.steps + stepsPerRun, tokens: this.state.allowance.tokens + tokensPerRun };
+    this.state = { ...this.state, allowance };
+    await this.audit(`budget:extended:${allowance.steps}`, { kind: 'budget.extended', by, summary: `budget extended to ${allowance.steps} steps and ${allowance.tokens} tokens` });
   }
 
   /** The receiving manager decided on a cross-team handoff: offer it, ask again (edited), or tell the model why not. */
@@ -348,7 +393,7 @@ class AgentStep {
       return { kind: 'progress', run: this.saved() };
     }
     if (decision?.decision === 'edited' && decision.args) {
-      const requests = [this.approvalRequest(request.toolCallId, HANDOFF, decision.args, `${request.reason}; edited by ${decision.by}`, request.risk, request.approvers)];
+      const requests = [this.approvalRequest(request.toolCallId, request.id, HANDOFF, decision.args, `${request.reason}; edited by ${decision.by}`, request.risk, request.approvers)];
       this.state = { ...this.state, awaiting: { kind: 'approvals', requests } };
       return { kind: 'approvalNeeded', requests, run: this.saved() };
     }
@@ -357,31 +402,29 @@ class AgentStep {
     return null;
   }
 
-  private approvedCall(request: ApprovalRequest): CallToExecute {
-    return {
+  /** Runs an approved call if its approval still covers it; returns null when it was answered without running. */
+  private async runApproved(request: ApprovalRequest, plan: Plan): Promise<RunResult | null> {
+    const call: RetryCall = {
       toolCallId: request.toolCallId,
       tool: request.tool,
       args: request.args,
       key: approvalKey(request.id),
       grant: { id: request.id, argsHash: request.argsHash, policyVersion: request.policyVersion },
     };
-  }
-
-  private async executeApproved(request: ApprovalRequest, again: ApprovalRequest[]): Promise<string | null> {
-    const call = this.approvedCall(request);
     try {
       assertGrantMatches(this.context, call, this.policyVersion);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       await this.audit(`${request.id}:refused`, { kind: 'tool.refused', by: 'policy', tool: request.tool, approvalId: request.id, summary: message });
       if (request.policyVersion !== this.policyVersion) {
-        again.push(this.approvalRequest(request.toolCallId, request.tool, request.args, `${request.reason}; the policy changed since it was approved`, request.risk));
+        const again = this.approvalRequest(request.toolCallId, request.id, request.tool, request.args, `${request.reason}; the policy changed since it was approved`, request.risk);
+        this.state = { ...this.state, plan: { ...plan, requests: [...plan.requests, again] } };
       } else {
         this.answer(request.toolCallId, `Not executed: ${message}`);
       }
       return null;
     }
-    return this.execute(call);
+    return this.runOne(call, plan);
   }
 
   private async budgetExceeded(): Promise<RunResult> {

@@ -60,11 +60,13 @@ export class CoworkerCell {
   private stopped = false;
   /** A new lease holder writes once at start, so a previous holder's late writes are refused. */
   private claiming = false;
+  private readonly started = Promise.withResolvers<void>();
 
   constructor(options: CellOptions) {
     this.options = options;
     this.id = options.definition.id;
     this.version = options.version;
+    this.started.promise.catch(() => {}); // start() reports its own failure
     this.actor = options.stored
       ? createActor(options.machine, { snapshot: options.stored.machine as never, input: this.input() })
       : createActor(options.machine, { input: this.input() });
@@ -90,6 +92,16 @@ export class CoworkerCell {
    * writes at once (even unchanged) under its fence, and rejects if another writer got there first.
    */
   async start(options: { claim: boolean } = { claim: false }): Promise<void> {
+    try {
+      await this.startActor(options);
+      this.started.resolve();
+    } catch (error) {
+      this.started.reject(error);
+      throw error;
+    }
+  }
+
+  private async startActor(options: { claim: boolean }): Promise<void> {
     this.claiming = options.claim;
     this.actor.start();
     if (this.options.stored) {
@@ -134,6 +146,11 @@ export class CoworkerCell {
     if (this.stopped) return Promise.reject(new CoworkersError('INTERNAL', `coworker "${this.id}" is stopping`, { retryable: true }));
     this.actor.send(event);
     return this.persist();
+  }
+
+  /** Resolves once every change made so far is stored; a restored step waits for the start, whose first write decides who owns the coworker. */
+  stored(): Promise<void> {
+    return this.started.promise.then(() => this.persist());
   }
 
   status(): CoworkerStatus {

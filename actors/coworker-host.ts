@@ -80,6 +80,8 @@ export function createCoworkerHost(options: CoworkerHostOptions): CoworkerHost {
   const clock = options.clock ?? systemClock;
   const { bus, store, logger } = options;
   const cells = new Map<string, CoworkerCell>();
+  /** Every cell by coworker, from the moment it is made: a restored step runs while its cell is still starting. */
+  const made = new Map<string, CoworkerCell>();
   const shards = new Map<number, Shard>();
   const definitions = new Map(options.definitions.map((definition) => [definition.id, definition]));
   let registered: Promise<void> | null = null;
@@ -102,6 +104,9 @@ export function createCoworkerHost(options: CoworkerHostOptions): CoworkerHost {
       runTask: fromPromise<RunOutcome, RunInput>(async ({ input, signal }) => {
         const definition = definitions.get(input.coworkerId)!;
         try {
+          // Write-ahead: a step starts once the snapshot that holds its input is stored, so a
+          // model turn is recorded before any of its calls runs, and each outcome before the next.
+          await made.get(input.coworkerId)?.stored();
           const context = { ...input, definition, signal, audit: (id: string, entry: AuditRecord) => audit(input.coworkerId, id, entry), now: clock.now };
           return { ...(await options.runTask(context)), at: clock.now() } as RunOutcome;
         } catch (error) {
@@ -163,7 +168,9 @@ export function createCoworkerHost(options: CoworkerHostOptions): CoworkerHost {
   }
 
   function createCell(definition: CoworkerDefinition, version: number, stored: StoredSnapshot | null, fence: number): CoworkerCell {
-    return new CoworkerCell({ definition, machine, version, stored, store, bus, clock, logger, fence });
+    const cell = new CoworkerCell({ definition, machine, version, stored, store, bus, clock, logger, fence });
+    made.set(definition.id, cell);
+    return cell;
   }
 
   /** Starts a coworker as the shard's new holder; a newer write than the one it loaded means a reload and another try. */
@@ -228,7 +235,10 @@ export function createCoworkerHost(options: CoworkerHostOptions): CoworkerHost {
         if (!shard) return;
         shards.delete(number);
         await shard.consumer?.stop();
-        for (const id of shard.cells.keys()) cells.delete(id);
+        for (const id of shard.cells.keys()) {
+          cells.delete(id);
+          made.delete(id);
+        }
         await Promise.all([...shard.cells.values()].map((cell) => cell.stop()));
       }),
     );

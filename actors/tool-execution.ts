@@ -1,7 +1,7 @@
 // Running one tool call through its connector: the approval check, retries with backoff for a
 // connector that is away, and the audit entries. The idempotency key makes a re-run after a
 // crash, or a retry, reach the connector as the same call, which it runs once.
-import { CoworkersError, approvalHash, isCoworkersError, sha256, canonicalJson, type ApprovalGrant, type ToolCall, type ToolResult } from '../protocol/index.ts';
+import { CoworkersError, approvalHash, isCoworkersError, type ApprovalGrant, type ToolCall, type ToolResult } from '../protocol/index.ts';
 import type { RunContext } from './task-runner.ts';
 
 export type CallTool = (call: ToolCall) => Promise<ToolResult>;
@@ -26,9 +26,12 @@ export type Execution =
   /** The connector stayed away through every retry: a person has to decide. */
   | { kind: 'unavailable'; error: string };
 
-/** The key of an autonomous call: the same call in the same run is the same side effect. */
-export function autonomousKey(runId: string, tool: string, args: Record<string, unknown>): string {
-  return `run:${runId}:${sha256(canonicalJson({ tool, args })).slice(0, 24)}`;
+/**
+ * The key of an autonomous call: its run, the model turn that proposed it and its position in
+ * that turn, never its arguments, which a model asked again would change.
+ */
+export function autonomousKey(runId: string, turn: number, position: number): string {
+  return `run:${runId}:t${turn}:c${position}`;
 }
 
 export function approvalKey(approvalId: string): string {

@@ -10,6 +10,8 @@ export const AUDIT_KINDS = [
   'tool.proposed',
   'tool.classified',
   'tool.refused',
+  /** A call the model could not have meant as sent: arguments that are not JSON, an unknown tool, arguments its schema refuses. */
+  'tool.invalid',
   'tool.executed',
   'tool.failed',
   'approval.requested',

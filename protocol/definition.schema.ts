@@ -171,6 +171,13 @@ export const budgetSchema = z
   .strictObject({
     stepsPerRun: z.int().positive().max(1_000).default(20).describe('Most steps (model turns and tool calls) in one run.'),
     tokensPerRun: z.int().positive().default(50_000).describe('Most model tokens in one run.'),
+    callsPerTurn: z.int().positive().max(100).default(10).describe('Most tool calls run from one model turn; the rest are answered "not run: too many calls in one turn".'),
+    pendingApprovals: z
+      .int()
+      .positive()
+      .max(20)
+      .default(3)
+      .describe('Most approvals one run asks for at once; more in one turn are answered "ask again once the pending ones are decided".'),
   })
   .describe('Limits per job run; exceeding one blocks the coworker and tells its manager.');
 
@@ -217,7 +224,7 @@ export const coworkerDefinitionSchema = z
     tools: z.array(toolName).default([]).describe('Every tool this coworker is granted.'),
     jobs: z.array(jobSchema).default([]).describe('Recurring duties, each with a schedule, triggers, or both.'),
     approval: approvalPolicySchema.default({ autonomous: [], gated: [], deadline: '4h', askIn: 'dm', escalation: ['remind', 'manager', 'block'] }),
-    budget: budgetSchema.default({ stepsPerRun: 20, tokensPerRun: 50_000 }),
+    budget: budgetSchema.default({ stepsPerRun: 20, tokensPerRun: 50_000, callsPerTurn: 10, pendingApprovals: 3 }),
     handoffs: handoffPolicySchema.default({ maxBacklog: 20 }),
   })
   .superRefine((definition, ctx) => {
