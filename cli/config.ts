@@ -24,6 +24,8 @@ const configSchema = z.object({
   TEAMS_SKIP_AUTH: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
   CONSOLE_PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   CONSOLE_HOST: z.string().min(1).default('127.0.0.1'),
+  // Where people open the console (behind a proxy, another host): the link of an approval too long for a chat.
+  COWORKERS_PUBLIC_URL: z.url({ protocol: /^https?$/, message: 'COWORKERS_PUBLIC_URL is the console\'s address for people, such as https://coworkers.example.com' }).optional(),
   // A single gateway (docker compose, a demo) may hand out one-time passwords like `up` does.
   COWORKERS_ONE_TIME_PASSWORDS: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
   COWORKERS_CONSOLE_SECRET: z.string().min(32, { message: "COWORKERS_CONSOLE_SECRET signs the console's session cookies: use 32 or more random characters (openssl rand -hex 32)" }).optional(),

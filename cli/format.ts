@@ -1,4 +1,4 @@
-import type { PendingApproval } from '../gateway/index.ts';
+import { approvalShown, visible, type PendingApproval } from '../gateway/index.ts';
 import type { MemberAnnouncement } from '../messaging/index.ts';
 import type { CoworkerSummary } from '../persistence/index.ts';
 import { ALL_SHARDS, shardOf, type AuditEntry } from '../protocol/index.ts';
@@ -24,20 +24,32 @@ export function table(rows: string[][]): string {
 
 const clock = (at: number) => new Date(at).toISOString().replace('T', ' ').slice(0, 19);
 
-/** Pending approvals, with what each one would run and how to decide it. */
+/**
+ * Pending approvals, with what each one would run and how to decide it: the consequential
+ * arguments first (recipients, amounts, the records it changes), then the rest of the call, all
+ * of it whole; characters that could hide text in a terminal are shown as escapes.
+ */
 export function formatApprovals(approvals: PendingApproval[]): string {
   if (approvals.length === 0) return 'No approvals are waiting.';
   return approvals
-    .map((approval) =>
-      [
+    .map((approval) => {
+      const shown = approvalShown(approval);
+      const mail = Object.entries(shown.mail ?? {}).map(([name, value]) => ({ name, value: visible(value.replaceAll('\r\n', '\n')) }));
+      const rest = Object.keys(shown.rest).length === 0 ? [] : [{ name: shown.consequential.length || shown.mail ? 'other arguments' : 'arguments', value: visible(JSON.stringify(shown.rest, null, 2)) }];
+      return [
         `${approval.id}  ${approval.coworkerId}${approval.jobId ? ` (job ${approval.jobId})` : ''}  ${approval.tool}  [${approval.risk}]`,
-        `  why gated: ${approval.reason}`,
-        `  arguments: ${JSON.stringify(approval.args, null, 2).replaceAll('\n', '\n  ')}`,
+        ...labelled([{ name: 'why gated', value: approval.reason }, ...shown.consequential, ...mail, ...rest]),
         `  approvers: ${approval.approvers.join(', ')}   deadline: ${approval.deadline === null ? 'none' : `${clock(approval.deadline)} UTC`}`,
         `  decide:    coworkers approve ${approval.id} --as ${approval.approvers[0]}  |  coworkers reject ${approval.id} --as ${approval.approvers[0]} --reason "..."`,
-      ].join('\n'),
-    )
+      ].join('\n');
+    })
     .join('\n\n');
+}
+
+/** "  name: value" lines, values aligned, a value's further lines indented under its first. */
+function labelled(facts: Array<{ name: string; value: string }>): string[] {
+  const width = Math.max(...facts.map(({ name }) => name.length)) + 1;
+  return facts.map(({ name, value }) => `  ${`${name}:`.padEnd(width)} ${value.replaceAll('\n', `\n${' '.repeat(width + 3)}`)}`);
 }
 
 export function formatAudit(entries: AuditEntry[]): string {

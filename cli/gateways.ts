@@ -44,6 +44,8 @@ export async function startGateways(options: GatewaysOptions): Promise<Gateways>
     ...(config.COWORKERS_CONSOLE_SECRET ? { secret: config.COWORKERS_CONSOLE_SECRET } : {}),
   });
   const lines = [`Console: ${consoleServer.url}`, ...signInLines(signIn, options.dir)];
+  // Slack and Teams link an approval they cannot show whole to its page in the console.
+  const consoleUrl = config.COWORKERS_PUBLIC_URL ?? `http://localhost:${config.CONSOLE_PORT}`;
   const started: Array<{ close(): Promise<void> }> = [consoleServer];
   const closeAll = async () => {
     for (const gateway of started.splice(0).reverse()) await gateway.close();
@@ -51,13 +53,13 @@ export async function startGateways(options: GatewaysOptions): Promise<Gateways>
   try {
     const slack = slackConfig(config);
     if (slack) {
-      const slackGateway = await startSlackGateway({ ...slack, bus, store, logger, people });
+      const slackGateway = await startSlackGateway({ ...slack, bus, store, logger, people, consoleUrl });
       started.push(slackGateway);
       lines.push(`Slack: ${slackGateway.port === null ? 'Socket Mode' : `http://localhost:${slackGateway.port}/slack/events`}`);
     }
     const teams = teamsConfig(config);
     if (teams) {
-      const teamsGateway = await startTeamsGateway({ ...teams, bus, store, logger, people });
+      const teamsGateway = await startTeamsGateway({ ...teams, bus, store, logger, people, consoleUrl });
       started.push(teamsGateway);
       lines.push(`Teams: http://localhost:${teamsGateway.port}/api/messages${teams.dangerouslySkipAuth ? ' (TEAMS_SKIP_AUTH: requests are NOT authenticated)' : ''}`);
     }

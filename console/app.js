@@ -15,11 +15,13 @@ const TIME_REFRESH_MS = 5_000;
 const views = { crew: createCrewView, coworker: createCoworkerView, approvals: createApprovalsView, audit: createAuditView };
 const titles = { crew: 'Crew', coworker: 'Coworker', approvals: 'Approvals', audit: 'Audit' };
 
-/** `#/`, `#/coworkers/<id>`, `#/approvals`, `#/audit`; anything else is the crew. */
+/** `#/`, `#/coworkers/<id>`, `#/approvals`, `#/approvals/<id>`, `#/audit`; anything else is the crew. */
 function parseRoute(hash) {
   const path = hash.replace(/^#/, '') || '/';
   const coworker = /^\/coworkers\/([^/]+)\/?$/.exec(path);
   if (coworker) return { view: 'coworker', id: decodeURIComponent(coworker[1]) };
+  const approval = /^\/approvals\/([^/]+)\/?$/.exec(path);
+  if (approval) return { view: 'approvals', id: decodeURIComponent(approval[1]) };
   if (path === '/approvals') return { view: 'approvals' };
   if (path === '/audit') return { view: 'audit' };
   return { view: 'crew' };

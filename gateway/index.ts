@@ -5,6 +5,7 @@ export { reassignTask, type ReassignRequest, type ReassignResult } from './task-
 export { startControlServer, type ControlServerOptions } from './control-server.ts';
 export { createControlClient } from './control-client.ts';
 export { decideApproval, listApprovals, readAudit, type DecisionRequest, type DecisionResult, type PendingApproval } from './approval-commands.ts';
+export { approvalShown, visible, type ApprovalShown } from './chat/approval-facts.ts';
 export { startSlackGateway, type SlackGateway, type SlackGatewayOptions } from './slack/slack-gateway.ts';
 import type { TeamsGateway, TeamsGatewayOptions } from './teams/teams-gateway.ts';
 export type { TeamsGateway, TeamsGatewayOptions };

@@ -88,7 +88,9 @@ describe('coworkers up, list and send (embedded mode)', () => {
     }, 'the email approval');
     expect(pending).toMatchObject([{ tool: 'email.send', args: { to: ['agency@example.com'] } }]);
     const approvalId = pending[0]!.id;
-    expect(coworkers(['approvals'], cleanEnv, work).stdout).toContain(`coworkers approve ${approvalId} --as U04MARIA01`);
+    const listedText = coworkers(['approvals'], cleanEnv, work).stdout;
+    expect(listedText).toContain(`coworkers approve ${approvalId} --as U04MARIA01`);
+    expect(listedText).toMatch(/\n {2}why gated: .+\n {2}to: +agency@example\.com\n {2}subject: /); // the recipient first
 
     const stranger = coworkers(['approve', approvalId, '--as', 'U0STRANGER'], cleanEnv, work);
     expect(stranger.code).toBe(1);

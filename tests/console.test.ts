@@ -85,6 +85,14 @@ describe('the console in a browser', () => {
     await approval.waitFor();
     await expect.poll(() => approval.textContent()).toMatch(/@(umbrella|initech)\.example/);
     await shot(page, 'approvals');
+    // The page Slack and Teams link to: this approval alone, its recipients first.
+    const approvalId = await approval.getAttribute('data-approval-id');
+    await page.evaluate((hash) => (location.hash = hash), `#/approvals/${encodeURIComponent(approvalId!)}`);
+    await expect.poll(() => page.getByTestId('approval').count()).toBe(1);
+    const consequential = approval.getByTestId('consequential');
+    expect(await consequential.locator('dt').first().textContent()).toBe('to');
+    expect(await consequential.locator('dd').first().textContent()).toMatch(/@(umbrella|initech)\.example/);
+    await shot(page, 'approval-one');
     await approval.getByTestId('approve').click();
     await approval.getByTestId('approve-confirm').click();
     const outbox = join(dataDir, 'outbox');

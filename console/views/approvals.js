@@ -1,27 +1,28 @@
 // The approvals inbox: every gated call waiting for a person, with its exact arguments; approvers
-// approve (after a confirmation), reject with a reason, or edit the arguments as JSON.
+// approve (after a confirmation), reject with a reason, or edit the arguments as JSON. `#/approvals/<id>`
+// shows one of them: the page Slack and Teams link to when they cannot show the whole call.
 import { decide } from '../actions.js';
 import { absoluteTime, avatar, html, liveRelative, pluralize, prettyJson } from '../format.js';
 import { findCard, personName, store } from '../store.js';
 import { patchList } from './keyed-list.js';
 
-const EMAIL_FIELDS = ['to', 'cc', 'subject', 'body'];
-
-const list = (value) => (Array.isArray(value) ? value.join(', ') : String(value));
-
-/** email.send reads like the email it sends; any other tool as its JSON arguments. */
+/**
+ * The whole call, as the server's `shown` model orders it: the consequential arguments first
+ * (recipients, amounts, the records it changes), then a mail's subject and body, then every other
+ * argument as JSON. Nothing is cut here: long parts scroll.
+ */
 function argsMarkup(approval) {
-  const { args } = approval;
-  if (approval.tool !== 'email.send') return html`<pre class="code-block">${prettyJson(args)}</pre>`;
-  const others = Object.fromEntries(Object.entries(args).filter(([key]) => !EMAIL_FIELDS.includes(key)));
+  const { consequential, mail, rest } = approval.shown;
+  const others = Object.keys(rest).length > 0;
   return html`
-    <dl class="email">
-      <div><dt>To</dt><dd>${args.to === undefined ? html`<span class="muted">—</span>` : list(args.to)}</dd></div>
-      ${args.cc === undefined ? '' : html`<div><dt>Cc</dt><dd>${list(args.cc)}</dd></div>`}
-      <div><dt>Subject</dt><dd><strong>${args.subject ?? ''}</strong></dd></div>
-    </dl>
-    <pre class="email-body">${args.body ?? ''}</pre>
-    ${Object.keys(others).length ? html`<p class="sub">Other arguments</p><pre class="code-block">${prettyJson(others)}</pre>` : ''}`;
+    ${consequential.length
+      ? html`<dl class="consequential" data-testid="consequential">
+          ${consequential.map(({ name, value }) => html`<div><dt>${name}</dt><dd>${value}</dd></div>`)}
+        </dl>`
+      : ''}
+    ${mail?.subject === undefined ? '' : html`<dl class="email"><div><dt>Subject</dt><dd><strong>${mail.subject}</strong></dd></div></dl>`}
+    ${mail?.body === undefined ? '' : html`<pre class="email-body">${mail.body}</pre>`}
+    ${others ? html`<p class="sub">${consequential.length || mail ? 'Other arguments' : 'Arguments'}</p><pre class="code-block">${prettyJson(rest)}</pre>` : ''}`;
 }
 
 function outcomeMarkup(result) {
@@ -132,6 +133,7 @@ export function createApprovalsView(container) {
         <div class="page-head">
           <h1 id="approvals-title">Approvals</h1>
           <p class="muted approvals-summary" role="status">Loading…</p>
+          <a class="all-approvals" href="#/approvals" hidden>All approvals</a>
         </div>
         <p class="empty" hidden></p>
         <div class="approval-list"></div>
@@ -141,6 +143,8 @@ export function createApprovalsView(container) {
   const listElement = page.querySelector('.approval-list');
   const summary = page.querySelector('.approvals-summary');
   const empty = page.querySelector('.empty');
+  const title = page.querySelector('#approvals-title');
+  const allLink = page.querySelector('.all-approvals');
 
   const approvalId = (element) => element.closest('[data-approval-id]').dataset.approvalId;
 
@@ -174,7 +178,12 @@ export function createApprovalsView(container) {
 
   return {
     update(context) {
-      const { list: approvals, error } = context.approvals;
+      const { list: pending, error } = context.approvals;
+      // One approval (`#/approvals/<id>`): the page the chats link to; the same card, alone.
+      const one = context.route.id;
+      title.textContent = one ? 'Approval' : 'Approvals';
+      allLink.hidden = !one;
+      const approvals = one ? pending?.filter((approval) => approval.id === one) : pending;
       if (!approvals) {
         summary.textContent = error ? '' : 'Loading…';
         empty.hidden = !error;
@@ -182,9 +191,11 @@ export function createApprovalsView(container) {
         return;
       }
       const mine = approvals.filter((approval) => approval.canDecide).length;
-      summary.textContent = approvals.length ? `${pluralize(approvals.length, 'call')} waiting · ${mine.toLocaleString()} for you to decide` : '';
+      summary.textContent = approvals.length && !one ? `${pluralize(approvals.length, 'call')} waiting · ${mine.toLocaleString()} for you to decide` : '';
       empty.hidden = approvals.length > 0;
-      empty.textContent = 'Nothing waits for a decision. Gated calls show up here as coworkers ask.';
+      empty.textContent = one
+        ? `Approval ${one} is not waiting for a decision: it was decided, expired or cancelled. The coworker's audit trail says which.`
+        : 'Nothing waits for a decision. Gated calls show up here as coworkers ask.';
       const crewKnown = Boolean(context.crew.teams);
       patchList(
         listElement,

@@ -154,7 +154,8 @@ describe('signed in', () => {
 
   it('GET /api/approvals shows whether the signed-in user can decide', async () => {
     const forMaria = (await (await api(fixture.server, '/api/approvals', { cookie: maria })).json()) as { approvals: Array<Record<string, unknown>> };
-    expect(forMaria.approvals).toEqual([{ ...AVA_APPROVAL, coworkerId: 'ava', canDecide: true }]);
+    const shown = { consequential: [{ name: 'to', value: 'agency@example.com' }], mail: { subject: 'Weekly ads' }, rest: {} };
+    expect(forMaria.approvals).toEqual([{ ...AVA_APPROVAL, coworkerId: 'ava', shown, canDecide: true }]);
     const forZoe = (await (await api(fixture.server, '/api/approvals', { cookie: zoe })).json()) as { approvals: Array<Record<string, unknown>> };
     expect(forZoe.approvals.map((approval) => approval.canDecide)).toEqual([false]);
   });
@@ -250,7 +251,7 @@ describe('signed in', () => {
     const frame = (name: string, data: unknown) => `event: ${name}\ndata: ${JSON.stringify(data)}`;
     expect(received.split('\n\n').filter((text) => text.startsWith('event:'))).toEqual([
       frame('state', { coworkerId: 'otto', status, at: T0 }),
-      frame('approval', { coworkerId: 'otto', approval }),
+      frame('approval', { coworkerId: 'otto', approval: { ...approval, shown: { consequential: [{ name: 'to', value: 'agency@example.com' }], mail: { subject: 'Weekly ads' }, rest: {} } } }),
       frame('approval', { coworkerId: 'otto', decided: { approvalId: 'approval-9', outcome: 'approved', by: DANIEL.slack } }),
       frame('audit', { coworkerId: 'otto', entry: { id: 'evt-4', coworkerId: 'otto', at: T0 + 3, kind: 'tool.executed', by: 'otto', tool: 'slack.post', summary: 'posted' } }),
       frame('message', { coworkerId: 'otto', at: T0 + 4, to: { kind: 'user', id: MARIA.slack }, text: 'On it.', taskId: 'task-9' }),
@@ -282,6 +283,50 @@ describe('lifecycle', () => {
     let done = false;
     while (!done) done = (await reader.read()).done;
     expect(done).toBe(true);
+  });
+});
+
+describe('what the page shows of an approval', () => {
+  let own: ConsoleFixture;
+  beforeAll(async () => {
+    own = await startConsoleFixture();
+  });
+  afterAll(() => own.close());
+
+  // The mail of issue 14, and a payment: every consequential argument first and whole, the rest whole too.
+  it('GET /api/approvals gives each call its consequential arguments first, and the whole call, nothing cut', async () => {
+    const to = ['ceo@acme.com', 'cfo@acme.com', 'board@acme.com'];
+    const subject = `Q3 numbers ${'and the plan for Q4, '.repeat(16)}`;
+    const body = 'Dear all,\n'.repeat(2000);
+    const mail = { ...AVA_APPROVAL, id: 'approval-mail', args: { body, to, subject, cc: 'attacker@evil.example' }, consequential: ['to', 'cc'] };
+    const older = { ...mail, id: 'approval-older', consequential: undefined }; // asked by a runtime that did not say
+    const payment = {
+      ...AVA_APPROVAL,
+      id: 'approval-payment',
+      tool: 'bank.transfer',
+      args: { memo: 'm'.repeat(10_000), payee: 'Acme GmbH', account: 'DE89 3704 0044 0532 0130 00', amount: 12_500, currency: 'EUR' },
+      consequential: ['payee', 'amount', 'currency', 'account'],
+    };
+    await own.store.saveSnapshot('ava', 1, { machine: { context: { backlog: [] } }, outbox: [] }, { ...STATUSES.ava!, approvals: [mail, older, payment] });
+    const cookie = await signIn(own.server, MARIA);
+    const { approvals } = (await (await api(own.server, '/api/approvals', { cookie })).json()) as { approvals: Array<{ id: string; shown: unknown }> };
+    const mailShown = { consequential: [{ name: 'to', value: to.join(', ') }, { name: 'cc', value: 'attacker@evil.example' }], mail: { subject, body }, rest: {} };
+    expect(approvals.map(({ id, shown }) => [id, shown])).toEqual([
+      ['approval-mail', mailShown],
+      ['approval-older', mailShown],
+      [
+        'approval-payment',
+        {
+          consequential: [
+            { name: 'payee', value: 'Acme GmbH' },
+            { name: 'amount', value: '12500' },
+            { name: 'currency', value: 'EUR' },
+            { name: 'account', value: 'DE89 3704 0044 0532 0130 00' },
+          ],
+          rest: { memo: 'm'.repeat(10_000) },
+        },
+      ],
+    ]);
   });
 });
 

@@ -3,6 +3,7 @@
 // behind, or when the server closes.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CoworkerEvent } from '../../protocol/index.ts';
+import { approvalShown } from '../chat/approval-facts.ts';
 import { HttpError, SECURITY_HEADERS } from './http.ts';
 import type { LiveFeed } from './live-feed.ts';
 
@@ -24,7 +25,7 @@ export function sseFrame(event: CoworkerEvent): string | null {
     case 'state.changed':
       return frame('state', { coworkerId, status: event.status, at: event.at });
     case 'approval.requested':
-      return frame('approval', { coworkerId, approval: event.approval });
+      return frame('approval', { coworkerId, approval: { ...event.approval, shown: approvalShown(event.approval) } });
     case 'approval.decided':
       return frame('approval', { coworkerId, decided: { approvalId: event.approvalId, outcome: event.outcome, by: event.by } });
     case 'message':

@@ -1,8 +1,10 @@
-// The approvals inbox: GET /api/approvals (each with canDecide for the signed-in user) and
+// The approvals inbox: GET /api/approvals (each with canDecide for the signed-in user, and what
+// the page shows of its call: `shown`, consequential arguments first) and
 // POST /api/approvals/:id/decision, made by the user's Slack id, refused before sending when
 // the user is not an approver (the coworker checks again); a decided approval is a 409.
 import { z } from 'zod';
 import { decideApproval, listApprovals } from '../approval-commands.ts';
+import { approvalShown } from '../chat/approval-facts.ts';
 import { HttpError, readJsonBody } from './http.ts';
 import type { Route } from './route.ts';
 
@@ -23,7 +25,10 @@ export const approvalRoutes: Route[] = [
     path: /^\/api\/approvals$/,
     async handle(deps, { user }) {
       const approvals = await listApprovals(deps.store);
-      return { status: 200, body: { approvals: approvals.map((approval) => ({ ...approval, canDecide: approval.approvers.includes(user.id) })) } };
+      return {
+        status: 200,
+        body: { approvals: approvals.map((approval) => ({ ...approval, shown: approvalShown(approval), canDecide: approval.approvers.includes(user.id) })) },
+      };
     },
   },
   {

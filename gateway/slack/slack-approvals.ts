@@ -21,6 +21,8 @@ export interface ApprovalDeps {
   directory: Directory;
   logger: Logger;
   now: () => number;
+  /** The console's public URL: a message that cannot hold the whole call links to its page there. */
+  consoleUrl: string;
 }
 
 export function createApprovalFlow(app: App, deps: ApprovalDeps) {
@@ -28,7 +30,7 @@ export function createApprovalFlow(app: App, deps: ApprovalDeps) {
     'slack',
     {
       async post(coworker: CoworkerDefinition, approval: PendingApproval) {
-        const message = approvalMessage(lookOf(coworker), approval);
+        const message = approvalMessage(lookOf(coworker), approval, deps.consoleUrl);
         // A cross-team handoff is decided by the receiving team's approvers, who may not be in the sender's thread.
         const thread = approval.replyTo?.chat === 'teams' ? undefined : approval.replyTo;
         const inThread = coworker.approval.askIn === 'thread' && thread && approval.tool !== 'handoff';
@@ -39,7 +41,7 @@ export function createApprovalFlow(app: App, deps: ApprovalDeps) {
         return posted;
       },
       async showDecided(coworker: CoworkerDefinition, approval: PendingApproval, decision: ChatDecision, posted: Posted[]) {
-        const message = decidedMessage(lookOf(coworker), approval, decision);
+        const message = decidedMessage(lookOf(coworker), approval, decision, deps.consoleUrl);
         await Promise.all(posted.map((where) => app.client.chat.update({ channel: where.channel, ts: where.ts, text: message.text, blocks: message.blocks })));
       },
     },

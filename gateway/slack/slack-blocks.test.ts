@@ -19,6 +19,8 @@ import {
 } from './slack-blocks.ts';
 
 const ada = { id: 'ada', name: 'Ada', icon: ':robot_face:' };
+const CONSOLE = 'https://coworkers.example.com/';
+const LINK = '<https://coworkers.example.com/#/approvals/appr-1|See the whole call in the console>';
 const deadline = Date.UTC(2026, 10, 23, 17, 0);
 
 function approval(overrides: Partial<PendingApproval> = {}): PendingApproval {
@@ -64,36 +66,35 @@ function submit(view: ModalView, value: string | null): SubmittedView {
 }
 
 describe('approval message', () => {
-  it('shows the exact call: recipient, subject, body, and the arguments as JSON', () => {
-    const message = approvalMessage(ada, approval());
+  it('shows the exact call: the recipient first, then subject and body, and any other argument as JSON', () => {
+    const message = approvalMessage(ada, approval(), CONSOLE);
     const texts = sections(message.blocks).map((block) => block.text!.text);
-    const mail = texts.find((text) => text.includes('*To:*'))!;
-    expect(mail).toContain('*To:* ceo@acme.com');
-    expect(mail).toContain('*Subject:* Q3 numbers &amp; &lt;plan&gt;');
-    expect(mail).toContain('>Hi,\n>revenue is up 12%.\n>Ada');
-    const json = texts.find((text) => text.includes('```'))!;
-    expect(json).toContain(escapeMrkdwn(JSON.stringify(approval().args, null, 2)));
+    expect(texts[1]).toBe('*to:* ceo@acme.com');
+    expect(texts[2]).toBe('*Subject:* Q3 numbers &amp; &lt;plan&gt;\n>Hi,\n>revenue is up 12%.\n>Ada');
+    expect(texts.some((text) => text.includes('```'))).toBe(false); // nothing else to show
+    const withMore = sections(approvalMessage(ada, approval({ args: { ...approval().args, attachments: ['q3.pdf'] } }), CONSOLE).blocks).at(-1)!.text!.text;
+    expect(withMore).toBe('*Other arguments*\n```\n{\n  "attachments": [\n    "q3.pdf"\n  ]\n}\n```');
     expect(allText(message.blocks)).not.toContain('<plan>');
     expect(message.text).toContain('Send the Q3 numbers to the CEO of Acme');
     expectWithinLimits(message);
   });
 
   it('names the coworker, its job, the tool, the risk, why it asks, the approvers and the deadline', () => {
-    const text = allText(approvalMessage(ada, approval()).blocks);
+    const text = allText(approvalMessage(ada, approval(), CONSOLE).blocks);
     for (const part of [':robot_face: *Ada*', '`weekly-report`', '`email.send`', 'customer-facing', 'which the policy gates', '<@U0MANAGER>']) {
       expect(text).toContain(part);
     }
     expect(text).toContain(`<!date^${deadline / 1000}^{date_short_pretty} {time}|2026-11-23T17:00:00.000Z>`);
-    expect(allText(approvalMessage(ada, approval({ deadline: null })).blocks)).toContain('no deadline');
+    expect(allText(approvalMessage(ada, approval({ deadline: null }), CONSOLE).blocks)).toContain('no deadline');
   });
 
   it('shows an icon URL as an image', () => {
-    const [header] = approvalMessage({ ...ada, icon: 'https://example.com/ada.png' }, approval()).blocks;
+    const [header] = approvalMessage({ ...ada, icon: 'https://example.com/ada.png' }, approval(), CONSOLE).blocks;
     expect(header).toMatchObject({ type: 'context', elements: [{ type: 'image', image_url: 'https://example.com/ada.png' }, { type: 'mrkdwn' }] });
   });
 
   it('has Approve, Reject and Edit buttons that carry the approval', () => {
-    const buttons = buttonsOf(approvalMessage(ada, approval()).blocks);
+    const buttons = buttonsOf(approvalMessage(ada, approval(), CONSOLE).blocks);
     expect(buttons.map((button) => [button.action_id, button.style])).toEqual([
       [ACTIONS.approve, 'primary'],
       [ACTIONS.reject, 'danger'],
@@ -103,33 +104,84 @@ describe('approval message', () => {
   });
 
   it('asks "are you sure?" before approving a risky call only', () => {
-    const [risky] = buttonsOf(approvalMessage(ada, approval()).blocks);
+    const [risky] = buttonsOf(approvalMessage(ada, approval(), CONSOLE).blocks);
     expect(risky!.confirm?.text.text).toContain('customer-facing');
-    const [plainWrite] = buttonsOf(approvalMessage(ada, approval({ risk: 'write' })).blocks);
+    const [plainWrite] = buttonsOf(approvalMessage(ada, approval({ risk: 'write' }), CONSOLE).blocks);
     expect(plainWrite!.confirm).toBeUndefined();
   });
 
-  it('cuts long arguments with a note and stays within the limits', () => {
+  it('cuts long arguments with a note and a link to the whole call, and stays within the limits', () => {
     const long = approval({ args: { to: 'a@b.c', subject: 'Long', body: 'x & y <z>\n'.repeat(2000), attachments: Array.from({ length: 500 }, (_, i) => `file-${i}.pdf`) } });
-    const message = approvalMessage(ada, long);
+    const message = approvalMessage(ada, long, CONSOLE);
     expectWithinLimits(message);
     const json = sections(message.blocks).find((block) => block.text!.text.includes('```'))!.text!.text;
-    expect(json).toMatch(/```\n\(arguments cut here; the full call is in `coworkers approvals`\)$/);
+    expect(json.endsWith(`\`\`\`\n_Arguments cut here: Slack cannot show all of them._ ${LINK}`)).toBe(true);
     expect(json).not.toMatch(/&(a|am|amp|l|lt|g|gt)?\n/); // no entity cut in half
-    expect(sections(message.blocks).find((block) => block.text!.text.includes('*To:*'))!.text!.text).toMatch(/… \(cut\)$/);
+    const mail = sections(message.blocks).find((block) => block.text!.text.includes('*Subject:*'))!.text!.text;
+    expect(mail.endsWith(`\n_Cut here: Slack cannot show all of it._ ${LINK}`)).toBe(true);
   });
 
-  it('shows a call that is not an email as JSON only', () => {
-    const texts = sections(approvalMessage(ada, approval({ tool: 'crm.update', args: { dealId: 'd-1', stage: 'won' } })).blocks).map((block) => block.text!.text);
-    expect(texts.some((text) => text.includes('*To:*'))).toBe(false);
-    expect(texts.some((text) => text.includes('"dealId": "d-1"'))).toBe(true);
+  // The mail of issue 14: a long body and subject pushed the cc out of sight.
+  it('shows every recipient and the cc whole, before a 20,000-character body and a long subject, and says where it cut', () => {
+    const to = ['ceo@acme.com', 'cfo@acme.com', 'board@acme.com'];
+    const subject = `Q3 numbers ${'and the plan for Q4, '.repeat(16)}`;
+    const args = { body: 'Dear all,\n'.repeat(2000), to, subject, cc: 'attacker@evil.example' };
+    const message = approvalMessage(ada, approval({ args, consequential: ['to', 'cc'] }), CONSOLE);
+    expectWithinLimits(message);
+    const texts = sections(message.blocks).map((block) => block.text!.text);
+    expect(subject.length).toBeGreaterThan(300);
+    expect(texts[1]).toBe('*to:* ceo@acme.com, cfo@acme.com, board@acme.com\n*cc:* attacker@evil.example');
+    expect(texts[2]).toContain(`*Subject:* ${subject}\n>Dear all,`);
+    expect(texts[2]!.endsWith(`_Cut here: Slack cannot show all of it._ ${LINK}`)).toBe(true);
+    // An older request without `consequential` shows the same: recipients are known by name.
+    expect(sections(approvalMessage(ada, approval({ args }), CONSOLE).blocks)[1]!.text!.text).toBe(texts[1]);
+    expect(sections(decidedMessage(ada, approval({ args }), { outcome: 'approved', by: 'U0MANAGER', at: deadline }, CONSOLE).blocks)[1]!.text!.text).toBe(texts[1]);
+  });
+
+  it('shows the arguments a tool declares consequential first and whole, such as an amount and an account', () => {
+    const args = { memo: 'm'.repeat(10_000), reference: 'INV-2026-0042', payee: 'Acme GmbH', account: 'DE89 3704 0044 0532 0130 00', amount: 12_500, currency: 'EUR' };
+    const message = approvalMessage(ada, approval({ tool: 'bank.transfer', risk: 'money', args, consequential: ['payee', 'reference', 'amount', 'currency', 'account'] }), CONSOLE);
+    expectWithinLimits(message);
+    const texts = sections(message.blocks).map((block) => block.text!.text);
+    expect(texts[1]).toBe('*payee:* Acme GmbH\n*reference:* INV-2026-0042\n*amount:* 12500\n*currency:* EUR\n*account:* DE89 3704 0044 0532 0130 00');
+    expect(texts[2]).toMatch(/^\*Other arguments\*\n```\n\{\n {2}"memo": "m+/);
+    expect(texts[2]).not.toContain('"amount"');
+    expect(texts[2]!.endsWith(LINK)).toBe(true);
+  });
+
+  it('splits 200 recipients over several sections rather than cutting any', () => {
+    const to = Array.from({ length: 200 }, (_, i) => `person.number.${i}.with.a.long.name@customers.example.com`);
+    const message = approvalMessage(ada, approval({ args: { to, subject: 'Hello', body: 'Hi' } }), CONSOLE);
+    expectWithinLimits(message);
+    const facts = sections(message.blocks).slice(1, -1).map((block) => block.text!.text).join(' ');
+    expect(sections(message.blocks).length).toBeGreaterThan(5);
+    for (const address of to) expect(facts).toContain(address);
+    expect(allText(message.blocks)).not.toContain('(cut)');
+    expect(buttonsOf(message.blocks)[0]!.action_id).toBe(ACTIONS.approve);
+  });
+
+  it('says so, and offers no Approve, when the recipients are more than one message can hold', () => {
+    const to = Array.from({ length: 3_000 }, (_, i) => `person.number.${i}.with.a.long.name@customers.example.com`);
+    const message = approvalMessage(ada, approval({ args: { to, subject: 'Hello', body: 'Hi' } }), CONSOLE);
+    expectWithinLimits(message);
+    expect(allText(message.blocks)).toContain(`This call reaches more than one Slack message can show.* ${LINK}, and decide there.`);
+    expect(buttonsOf(message.blocks).map((button) => button.action_id)).toEqual([ACTIONS.reject, ACTIONS.edit]);
+  });
+
+  it('shows a call that is not an email as JSON, after the record it changes when the tool declares it', () => {
+    const plainCall = approval({ tool: 'crm.update', args: { dealId: 'd-1', stage: 'won' } });
+    const texts = sections(approvalMessage(ada, plainCall, CONSOLE).blocks).map((block) => block.text!.text);
+    expect(texts.some((text) => text.includes('*Subject:*'))).toBe(false);
+    expect(texts[1]).toMatch(/^\*Arguments\*\n```\n\{\n {2}"dealId": "d-1",/);
+    const declared = sections(approvalMessage(ada, { ...plainCall, consequential: ['dealId'] }, CONSOLE).blocks).map((block) => block.text!.text);
+    expect(declared.slice(1, 3)).toEqual(['*dealId:* d-1', '*Other arguments*\n```\n{\n  "stage": "won"\n}\n```']);
   });
 });
 
 describe('decided message', () => {
   it('says who decided what and when, without buttons', () => {
     const at = Date.UTC(2026, 10, 23, 16, 0);
-    const message = decidedMessage(ada, approval(), { outcome: 'rejected', by: 'U0MANAGER', at, reason: 'Not before the board <meeting>' });
+    const message = decidedMessage(ada, approval(), { outcome: 'rejected', by: 'U0MANAGER', at, reason: 'Not before the board <meeting>' }, CONSOLE);
     expect(message.blocks.some((block) => block.type === 'actions')).toBe(false);
     const last = sections(message.blocks).at(-1)!.text!.text;
     expect(last).toContain('*Rejected* by <@U0MANAGER>');
@@ -141,12 +193,12 @@ describe('decided message', () => {
   });
 
   it('says an edit goes out again as a new approval', () => {
-    const message = decidedMessage(ada, approval(), { outcome: 'edited', by: 'U0MANAGER', at: deadline });
+    const message = decidedMessage(ada, approval(), { outcome: 'edited', by: 'U0MANAGER', at: deadline }, CONSOLE);
     expect(sections(message.blocks).at(-1)!.text!.text).toMatch(/^:pencil2: \*Edited\* by <@U0MANAGER> · <!date\^.*\nThe edited call goes to the approvers as a new approval\.$/);
   });
 
   it('shows a policy decision as text', () => {
-    const message = decidedMessage(ada, approval(), { outcome: 'expired', by: 'policy:deadline', at: deadline });
+    const message = decidedMessage(ada, approval(), { outcome: 'expired', by: 'policy:deadline', at: deadline }, CONSOLE);
     expect(sections(message.blocks).at(-1)!.text!.text).toMatch(/^:hourglass: \*Expired\* by policy:deadline · <!date\^/);
   });
 });
@@ -240,8 +292,8 @@ describe('report message', () => {
         expect(text!.text).not.toMatch(/[\uD800-\uDBFF]$|^[\uDC00-\uDFFF]/);
       }
     }
-    const args = sections(approvalMessage(ada, approval({ args: { body: '<'.repeat(3000) } })).blocks).at(-1)!.text!.text;
-    expect(args).toMatch(/(&lt;)+"?\n```\n\(arguments cut here/);
+    const args = sections(approvalMessage(ada, approval({ args: { body: '<'.repeat(3000) } }), CONSOLE).blocks).at(-1)!.text!.text;
+    expect(args).toMatch(/(&lt;)+"?\n```\n_Arguments cut here/);
   });
 
   it('packs 200 short lines into few sections', () => {

@@ -3,7 +3,7 @@
 import type { ActionsBlock, Button, ContextBlock, KnownBlock, ModalView, PlainTextElement, SectionBlock } from '@slack/types';
 import type { PendingApprovalView, ToolRisk } from '../../protocol/index.ts';
 import type { PendingApproval } from '../approval-commands.ts';
-import { mailOf } from '../chat/approval-facts.ts';
+import { approvalShown, approvalUrl, type ApprovalShown } from '../chat/approval-facts.ts';
 
 export const ACTIONS = { approve: 'approval.approve', reject: 'approval.reject', edit: 'approval.edit' } as const;
 export const VIEWS = { reject: 'approval.reject.reason', edit: 'approval.edit.args' } as const;
@@ -23,7 +23,8 @@ const FIELD_LIMIT = 2000;
 const CONFIRM_LIMIT = 300;
 
 const CUT = '… (cut)';
-const ARGS_CUT = '(arguments cut here; the full call is in `coworkers approvals`)';
+/** Blocks an approval message has besides its consequential arguments: header, what, mail, arguments, an overflow note, deadline or outcome, buttons. */
+const OTHER_BLOCKS = 7;
 const FENCE = '```';
 const CLOSE_FENCE = `\n${FENCE}`;
 
@@ -70,17 +71,18 @@ export interface CoworkerLook {
   icon: string;
 }
 
-/** The message asking approvers to decide: coworker, job, tool, the exact arguments, why gated, deadline; Approve / Reject / Edit buttons. */
-export function approvalMessage(coworker: CoworkerLook, approval: PendingApproval): { text: string; blocks: KnownBlock[] } {
+/**
+ * The message asking approvers to decide: coworker, job, tool, why gated, the consequential
+ * arguments whole, the rest of the call (cut with a link to the console page of the whole call
+ * where Slack cannot hold it), deadline; Approve / Reject / Edit buttons.
+ */
+export function approvalMessage(coworker: CoworkerLook, approval: PendingApproval, consoleUrl: string): { text: string; blocks: KnownBlock[] } {
   const approvers = approval.approvers.map(who).join(', ') || 'none';
   const deadline = approval.deadline === null ? 'no deadline' : slackDate(approval.deadline);
+  const { blocks, whole } = approvalBlocks(coworker, approval, consoleUrl);
   return {
     text: clip(escapeMrkdwn(`${coworker.name} asks for approval: ${approval.summary}`), TEXT_LIMIT),
-    blocks: [
-      ...approvalBlocks(coworker, approval),
-      { type: 'context', elements: [mrkdwn(`*Deadline:* ${deadline} · *Approvers:* ${approvers}`)] },
-      decisionButtons(approval),
-    ],
+    blocks: [...blocks, { type: 'context', elements: [mrkdwn(`*Deadline:* ${deadline} · *Approvers:* ${approvers}`)] }, decisionButtons(approval, whole)],
   };
 }
 
@@ -89,13 +91,14 @@ export function decidedMessage(
   coworker: CoworkerLook,
   approval: PendingApproval,
   decision: { outcome: string; by: string; at: number; reason?: string },
+  consoleUrl: string,
 ): { text: string; blocks: KnownBlock[] } {
   const outcome = OUTCOMES[decision.outcome] ?? `*${escapeMrkdwn(decision.outcome)}*`;
   const reason = decision.reason ? `\n*Reason:* ${escapeMrkdwn(decision.reason)}` : '';
   const next = decision.outcome === 'edited' ? '\nThe edited call goes to the approvers as a new approval.' : '';
   return {
     text: clip(escapeMrkdwn(`${coworker.name}: ${approval.summary} (${decision.outcome} by ${decision.by})`), TEXT_LIMIT),
-    blocks: [...approvalBlocks(coworker, approval), section(`${outcome} by ${who(decision.by)} · ${slackDate(decision.at)}${reason}${next}`)],
+    blocks: [...approvalBlocks(coworker, approval, consoleUrl).blocks, section(`${outcome} by ${who(decision.by)} · ${slackDate(decision.at)}${reason}${next}`)],
   };
 }
 
@@ -107,8 +110,12 @@ const OUTCOMES: Record<string, string> = {
   cancelled: ':no_entry_sign: *Cancelled*',
 };
 
-/** What both forms of the approval message show: who asks, for what, why it is gated, the exact call. */
-function approvalBlocks(coworker: CoworkerLook, approval: PendingApproval): KnownBlock[] {
+/**
+ * What both forms of the approval message show: who asks, for what, why it is gated, then the
+ * call (approvalShown). `whole`: every consequential argument is in the blocks; only a call
+ * with more of them than 50 blocks hold is not, and then the message says so.
+ */
+function approvalBlocks(coworker: CoworkerLook, approval: PendingApproval, consoleUrl: string): { blocks: KnownBlock[]; whole: boolean } {
   const job = approval.jobId ? ` · job \`${escapeMrkdwn(approval.jobId)}\`` : '';
   const byUrl = coworker.icon.startsWith('https://');
   const asks = `${byUrl ? '' : `${escapeMrkdwn(coworker.icon)} `}*${escapeMrkdwn(coworker.name)}* asks for approval${job}`;
@@ -120,30 +127,51 @@ function approvalBlocks(coworker: CoworkerLook, approval: PendingApproval): Know
     ...section(`${escapeMrkdwn(approval.summary)}\n*Why it asks:* ${escapeMrkdwn(approval.reason)}`),
     fields: [mrkdwn(clip(`*Tool*\n\`${escapeMrkdwn(approval.tool)}\``, FIELD_LIMIT)), mrkdwn(clip(`*Risk*\n${escapeMrkdwn(approval.risk)}`, FIELD_LIMIT))],
   };
-  const mail = mailPreview(approval.args);
-  return [header, what, ...(mail === undefined ? [] : [section(mail)]), section(argsText(approval.args))];
+  const shown = approvalShown(approval);
+  const link = `<${approvalUrl(consoleUrl, approval.id)}|See the whole call in the console>`;
+  // Consequential arguments are split over as many sections as they need, never cut.
+  const facts = splitSections(shown.consequential.map(({ name, value }) => `*${escapeMrkdwn(name)}:* ${escapeMrkdwn(value)}`).join('\n'));
+  const room = MAX_BLOCKS - OTHER_BLOCKS;
+  const whole = facts.length <= room;
+  const overflow = whole ? [] : [section(`:warning: *This call reaches more than one Slack message can show.* ${link}, and decide there.`)];
+  const mail = mailPreview(shown);
+  const rest = argsText(shown, link);
+  return {
+    blocks: [header, what, ...facts.slice(0, room).map(section), ...overflow, ...(mail === undefined ? [] : [section(fitted(mail, link))]), ...(rest === undefined ? [] : [section(rest)])],
+    whole,
+  };
 }
 
-/** For a mail-like call, what an approver reads at a glance: recipient, subject, and the body as a quote. */
-function mailPreview(args: Record<string, unknown>): string | undefined {
-  const mail = mailOf(args);
-  if (!mail) return undefined;
-  const lines = [`*To:* ${escapeMrkdwn(mail.to)}`];
-  if (mail.subject !== undefined) lines.push(`*Subject:* ${escapeMrkdwn(mail.subject)}`);
-  if (mail.body !== undefined) lines.push(...escapeMrkdwn(mail.body).split('\n').map((line) => `>${line}`));
+/** For a mail-like call, what an approver reads at a glance after its recipients: the subject, and the body as a quote. */
+function mailPreview(shown: ApprovalShown): string | undefined {
+  if (!shown.mail) return undefined;
+  const { subject, body } = shown.mail;
+  const lines = subject === undefined ? [] : [`*Subject:* ${escapeMrkdwn(subject)}`];
+  if (body !== undefined) lines.push(...escapeMrkdwn(body).split('\n').map((line) => `>${line}`));
   return lines.join('\n');
 }
 
-/** The arguments exactly, as pretty JSON in a code block; cut with a note rather than past Slack's limit. */
-function argsText(args: Record<string, unknown>): string {
-  const json = escapeMrkdwn(JSON.stringify(args, null, 2));
-  const block = (code: string) => `*Arguments*\n${FENCE}\n${code}\n${FENCE}`;
-  if (block(json).length <= SECTION_LIMIT) return block(json);
-  const room = SECTION_LIMIT - block('').length - ARGS_CUT.length - 1;
-  return `${block(json.slice(0, cutAt(json, room)))}\n${ARGS_CUT}`;
+/** Text within a section, or cut where it must be, saying so with the link to the whole call. */
+function fitted(text: string, link: string): string {
+  if (text.length <= SECTION_LIMIT) return text;
+  const note = `\n_Cut here: Slack cannot show all of it._ ${link}`;
+  return `${text.slice(0, cutAt(text, SECTION_LIMIT - note.length))}${note}`;
 }
 
-function decisionButtons(approval: PendingApproval): ActionsBlock {
+/** The other arguments exactly, as pretty JSON in a code block; cut with the note and link rather than past Slack's limit. */
+function argsText(shown: ApprovalShown, link: string): string | undefined {
+  if (Object.keys(shown.rest).length === 0) return undefined;
+  const title = shown.consequential.length > 0 || shown.mail ? '*Other arguments*' : '*Arguments*';
+  const json = escapeMrkdwn(JSON.stringify(shown.rest, null, 2));
+  const block = (code: string) => `${title}\n${FENCE}\n${code}\n${FENCE}`;
+  if (block(json).length <= SECTION_LIMIT) return block(json);
+  const note = `_Arguments cut here: Slack cannot show all of them._ ${link}`;
+  const room = SECTION_LIMIT - block('').length - note.length - 1;
+  return `${block(json.slice(0, cutAt(json, room)))}\n${note}`;
+}
+
+/** Approve is offered only when the message shows every consequential argument. */
+function decisionButtons(approval: PendingApproval, whole: boolean): ActionsBlock {
   const value = encodeRef({ coworkerId: approval.coworkerId, approvalId: approval.id });
   const approve: Button = { type: 'button', action_id: ACTIONS.approve, text: plain('Approve'), style: 'primary', value };
   if (CONFIRM_RISKS.has(approval.risk)) {
@@ -157,7 +185,7 @@ function decisionButtons(approval: PendingApproval): ActionsBlock {
   return {
     type: 'actions',
     elements: [
-      approve,
+      ...(whole ? [approve] : []),
       { type: 'button', action_id: ACTIONS.reject, text: plain('Reject'), style: 'danger', value },
       { type: 'button', action_id: ACTIONS.edit, text: plain('Edit'), value },
     ],

@@ -13,6 +13,7 @@ import type { Store } from '../../persistence/index.ts';
 import { subjects, type CoworkerEvent } from '../../protocol/index.ts';
 import type { People } from '../people.ts';
 import { createApprovalFlow } from './slack-approvals.ts';
+import { DEFAULT_CONSOLE_URL } from '../chat/approval-facts.ts';
 import { createDirectory } from '../chat/directory.ts';
 import { registerIntake } from './slack-intake.ts';
 import { createReplayGuard } from './slack-replay-guard.ts';
@@ -34,6 +35,8 @@ export interface SlackGatewayOptions {
   now?: () => number;
   /** users.yaml and teams.yaml, for `/coworker assign` and teams' channels; nobody and no teams when left out. */
   people?: People;
+  /** The console's public URL: an approval too long for Slack links to its page there. */
+  consoleUrl?: string;
 }
 
 export interface SlackGateway {
@@ -75,7 +78,7 @@ export async function startSlackGateway(options: SlackGatewayOptions): Promise<S
   const directory = createDirectory(store, now);
   app.use(createReplayGuard(now));
   registerIntake(app, { bus, store, directory, people: options.people ?? { users: [], teams: null }, logger, now });
-  const approvals = createApprovalFlow(app, { bus, store, directory, logger, now });
+  const approvals = createApprovalFlow(app, { bus, store, directory, logger, now, consoleUrl: options.consoleUrl ?? DEFAULT_CONSOLE_URL });
   const report = createReporter(app, directory);
   const connector = createSlackConnector(app.client, directory);
 

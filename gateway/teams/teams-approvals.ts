@@ -24,6 +24,8 @@ export interface TeamsApprovalDeps {
   voice: TeamsVoice;
   logger: Logger;
   now: () => number;
+  /** The console's public URL: a card that cannot hold the whole call links to its page there. */
+  consoleUrl: string;
 }
 
 /** Teams waits about five seconds for an invoke's answer; a slower confirmation arrives as a card update. */
@@ -35,7 +37,7 @@ const messageAnswer = (value: string): InvokeAnswer => ({ statusCode: 200, type:
 
 export function createTeamsApprovals(app: App, deps: TeamsApprovalDeps) {
   const { voice, teamsPeople } = deps;
-  const contextOf = (coworker: CoworkerDefinition): CardContext => ({ coworker, nameOf: (id) => teamsPeople.nameOf(id, [coworker.manager]) });
+  const contextOf = (coworker: CoworkerDefinition): CardContext => ({ coworker, nameOf: (id) => teamsPeople.nameOf(id, [coworker.manager]), consoleUrl: deps.consoleUrl });
 
   const relay = createApprovalRelay<TeamsPosted>(
     'teams',

@@ -30,7 +30,7 @@ const approval: PendingApproval = {
   requestedAt: Date.UTC(2026, 11, 4, 9, 0),
   deadline: Date.UTC(2026, 11, 4, 13, 0),
 };
-const context = { coworker: { name: 'Sam' }, nameOf: (id: string) => (id === 'U04DANIEL2' ? 'Daniel Okafor' : id) };
+const context = { coworker: { name: 'Sam' }, nameOf: (id: string) => (id === 'U04DANIEL2' ? 'Daniel Okafor' : id), consoleUrl: 'https://coworkers.example.com' };
 
 interface Rendered {
   events: string[];
@@ -88,8 +88,20 @@ describe('the approval card in the Adaptive Cards renderer', () => {
     expect(rendered.events).toEqual([]);
     const text = await page.locator('#card').innerText();
     for (const exact of ['Sam asks for approval · job revive-stale-deal', 'jordan@acme.example', 'Picking up where we left off', 'look at the **renewal**?', 'customer-facing', 'Daniel Okafor']) expect(text).toContain(exact);
-    expect(text).toContain('\u00a0\u00a0"subject": "Picking up where we left off",');
+    expect(text).toContain('to: jordan@acme.example');
     await page.screenshot({ path: `${SCREENSHOTS}teams-approval-card.png`, fullPage: true });
+  });
+
+  it('shows the cc of a 20,000-character mail, and says where it cut', async () => {
+    const args = { to: ['a@acme.example', 'b@acme.example', 'c@acme.example'], cc: 'attacker@evil.example', subject: `Renewal${', terms and dates'.repeat(20)}`, body: 'Hi,\n'.repeat(5_000), trackOpens: true };
+    const rendered = await render(approvalCard({ ...approval, args }, context));
+    expect(rendered.events).toEqual([]);
+    const text = await page.locator('#card').innerText();
+    expect(text).toContain('to: a@acme.example, b@acme.example, c@acme.example\ncc: attacker@evil.example');
+    expect(text).toContain(`Subject: ${args.subject}`);
+    expect(text).toContain('Cut here: Teams cannot show all of it.');
+    expect(text).toContain('"trackOpens": true');
+    await page.screenshot({ path: `${SCREENSHOTS}teams-approval-card-long-mail.png`, fullPage: true });
   });
 
   it('sends the approval with Approve, the reason with Reject and the edited JSON with Edit', async () => {

@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import type { Bus, Subscription } from '../../messaging/index.ts';
 import type { Store } from '../../persistence/index.ts';
 import { subjects, type CoworkerEvent } from '../../protocol/index.ts';
+import { DEFAULT_CONSOLE_URL } from '../chat/approval-facts.ts';
 import { createDirectory } from '../chat/directory.ts';
 import type { People } from '../people.ts';
 import { createTeamsApprovals } from './teams-approvals.ts';
@@ -43,6 +44,8 @@ export interface TeamsGatewayOptions {
   now?: () => number;
   /** users.yaml (who is who in Teams) and teams.yaml (teams' channels); nobody and no teams when left out. */
   people?: People;
+  /** The console's public URL: an approval too long for a card links to its page there. */
+  consoleUrl?: string;
 }
 
 export interface TeamsGateway {
@@ -108,7 +111,7 @@ export async function startTeamsGateway(options: TeamsGatewayOptions): Promise<T
   const teamsPeople = createTeamsPeople(people);
   const voice = createTeamsVoice(app, { clientId: options.clientId, tenantId: options.tenantId });
   registerTeamsIntake(app, { bus, store, directory, people, teamsPeople, voice, channelName: createChannelNames(app, now), logger, now });
-  const approvals = createTeamsApprovals(app, { bus, store, directory, teamsPeople, voice, logger, now });
+  const approvals = createTeamsApprovals(app, { bus, store, directory, teamsPeople, voice, logger, now, consoleUrl: options.consoleUrl ?? DEFAULT_CONSOLE_URL });
   app.event('error', ({ error }) => logger.error({ err: error }, 'teams activity failed'));
 
   await app.initialize();
