@@ -5,13 +5,13 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Playbook } from '../actors/index.ts';
 import { createSampleConnectors } from '../connectors/index.ts';
-import { startSlackGateway } from '../gateway/index.ts';
+import { startSlackGateway, type SlackGateway } from '../gateway/index.ts';
 import { ACTIONS, VIEWS } from '../gateway/slack/slack-blocks.ts';
 import type { Store } from '../persistence/index.ts';
 import { coworkersInProcess, serveCountingEmail } from './coworkers-in-process.ts';
 import type { countingEmailConnector } from './email-connector.ts';
 import { definitionYaml, uniqueName, waitFor, writeDefinitions } from './helpers.ts';
-import { connectAsTest, startRuntimeProcess } from './runtime-processes.ts';
+import { connectAsTest, startRuntimeProcess, stopRuntimeProcess } from './runtime-processes.ts';
 import { startFakeSlack, type FakeSlack, type SlackArgs } from './slack-fake.ts';
 import { appMention, blockAction, directMessage, replay, sendCommand, sendEvent, sendInteraction, viewSubmission } from './slack-requests.ts';
 
@@ -39,6 +39,10 @@ interface Stack {
   url: string;
   store: Store;
   email: ReturnType<typeof countingEmailConnector>;
+  /** Starts another gateway on the same bus and store; its /slack/events. */
+  anotherGateway(): Promise<string>;
+  /** Stops the first gateway and starts it again; its new /slack/events. */
+  restartGateway(): Promise<string>;
 }
 
 async function fakeSlack(): Promise<FakeSlack> {
@@ -52,9 +56,23 @@ async function inOneProcess(moreYaml = ''): Promise<Stack> {
   const slackSample = createSampleConnectors().flatMap((connector) => (connector.name === 'slack' ? connector.specs : []));
   const { bus, store, email } = await coworkersInProcess({ definitions: { arlo: arlo + moreYaml }, playbook: oneProcessPlaybook, moreTools: slackSample }, cleanups);
   const slack = await fakeSlack();
-  const gateway = await startSlackGateway({ bus, store, botToken: 'xoxb-test', signingSecret: SECRET, port: 0, slackApiUrl: slack.url, logger });
-  cleanups.push(() => gateway.close());
-  return { slack, url: `http://127.0.0.1:${gateway.port}/slack/events`, store, email };
+  const running = new Set<SlackGateway>();
+  cleanups.push(async () => {
+    for (const gateway of running) await gateway.close();
+  });
+  const start = async () => {
+    const gateway = await startSlackGateway({ bus, store, botToken: 'xoxb-test', signingSecret: SECRET, port: 0, slackApiUrl: slack.url, logger });
+    running.add(gateway);
+    return { gateway, url: `http://127.0.0.1:${gateway.port}/slack/events` };
+  };
+  let first = await start();
+  const restartGateway = async () => {
+    running.delete(first.gateway);
+    await first.gateway.close();
+    first = await start();
+    return first.url;
+  };
+  return { slack, url: first.url, store, email, anotherGateway: async () => (await start()).url, restartGateway };
 }
 
 /** The runtime and `coworkers gateway` as processes of their own, meeting over NATS. */
@@ -64,10 +82,19 @@ async function overNats(): Promise<Stack> {
   const email = await serveCountingEmail(bus, store, cleanups);
   await startRuntimeProcess('tests/fixtures/agent-runtime.ts', env, cleanups);
   const slack = await fakeSlack();
-  const slackEnv = { ...env, LOG_LEVEL: 'warn', SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SECRET, SLACK_PORT: '0', SLACK_API_URL: slack.url };
-  const gateway = await startRuntimeProcess('cli/main.ts', slackEnv, cleanups, { args: ['gateway'], ready: 'Ctrl-C stops' });
-  const port = /localhost:(\d+)\/slack\/events/.exec(gateway.output())![1];
-  return { slack, url: `http://127.0.0.1:${port}/slack/events`, store, email };
+  const slackEnv = { ...env, LOG_LEVEL: 'warn', SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SECRET, SLACK_PORT: '0', SLACK_API_URL: slack.url, CONSOLE_PORT: '0' };
+  const start = async () => {
+    const gateway = await startRuntimeProcess('cli/main.ts', slackEnv, cleanups, { args: ['gateway'], ready: 'Ctrl-C stops' });
+    const port = /localhost:(\d+)\/slack\/events/.exec(gateway.output())![1];
+    return { gateway, url: `http://127.0.0.1:${port}/slack/events` };
+  };
+  let first = await start();
+  const restartGateway = async () => {
+    await stopRuntimeProcess(first.gateway, 'SIGTERM');
+    first = await start();
+    return first.url;
+  };
+  return { slack, url: first.url, store, email, anotherGateway: async () => (await start()).url, restartGateway };
 }
 
 const text = (args: SlackArgs) => `${String(args.text)} ${JSON.stringify(args.blocks ?? '')}`;
@@ -83,11 +110,12 @@ function button(message: SlackArgs, actionId: string): string {
 /** Mentions Arlo in #sales and waits for the approval message in the manager's DMs. */
 async function mentionAndAwaitApproval({ slack, url }: Stack) {
   const mention = appMention({ user: 'UASKER1', channel: 'C0SALES', text: '<@U0BOT> arlo email Ann about the renewal' });
-  expect((await sendEvent(url, SECRET, mention)).status).toBe(200);
+  const mentioned = await sendEvent(url, SECRET, mention);
+  expect(mentioned.status).toBe(200);
   const ack = await slack.waitForCall('chat.postMessage', (args) => args.thread_ts === mention.ts);
   expect(ack).toMatchObject({ channel: 'C0SALES', username: 'Arlo', text: expect.stringContaining('On it') });
   const approval = await slack.waitForCall('chat.postMessage', (args) => args.channel === MANAGER && Array.isArray(args.blocks));
-  return { mention, approval, value: button(approval, ACTIONS.approve) };
+  return { mention, mentioned: mentioned.sent, approval, value: button(approval, ACTIONS.approve) };
 }
 
 function click(stack: Stack, user: string, actionId: string, value: string) {
@@ -148,6 +176,7 @@ function describeSlackFlows(setting: string, setup: () => Promise<Stack>) {
       const mention = appMention({ user: 'UASKER1', channel: 'C0SALES', text: '<@U0BOT> arlo email Ann' });
       expect((await sendEvent(url, SECRET, mention, { signature: 'v0=forged' })).status).toBe(401);
       expect((await sendEvent(url, SECRET, mention, { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 })).status).toBe(401);
+      expect((await sendEvent(url, SECRET, mention, { timestamp: Math.floor(Date.now() / 1000) + 10 * 60 })).status).toBe(401);
       expect(slack.callsTo('chat.postMessage')).toEqual([]);
 
       expect((await sendEvent(url, SECRET, mention, { eventId: 'Ev0RETRIED' })).status).toBe(200);
@@ -156,6 +185,32 @@ function describeSlackFlows(setting: string, setup: () => Promise<Stack>) {
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(slack.callsTo('chat.postMessage').filter((args) => args.thread_ts === mention.ts && String(args.text).includes('On it'))).toHaveLength(1);
     }, 60_000);
+
+    it('decides nothing for a click or an event replayed to another gateway process, or after a gateway restart', async () => {
+      const stack = await setup();
+      const { slack, email, store } = stack;
+      const { mention, mentioned, value } = await mentionAndAwaitApproval(stack);
+      const approve = await click(stack, MANAGER, ACTIONS.approve, value);
+      expect(approve.status).toBe(200);
+      await slack.waitForCall('chat.postMessage', (args) => args.thread_ts === mention.ts && String(args.text).includes('sent:'));
+      await slack.waitForCall('chat.update');
+
+      // What a person or Slack would see: anything posted, updated or opened.
+      const answers = () => slack.calls.filter((call) => call.method.startsWith('chat.') || call.method.startsWith('views.'));
+      const answered = answers().length;
+      // Byte for byte, signature and timestamp included, inside Slack's five minutes.
+      const replayTo = async (url: string) => {
+        for (const sent of [approve.sent, mentioned]) expect((await replay({ ...sent, url })).status).toBe(200);
+      };
+      await replayTo(await stack.anotherGateway());
+      await replayTo(await stack.restartGateway());
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(answers().slice(answered)).toEqual([]);
+      expect(email.sent).toHaveLength(1);
+      expect((await store.getCoworker('arlo'))?.status?.backlog).toBe(0);
+      const decisions = (await store.queryAudit({ coworkerId: 'arlo' })).filter((entry) => entry.by === MANAGER && entry.kind.startsWith('approval.'));
+      expect(decisions).toEqual([expect.objectContaining({ kind: 'approval.decided' })]);
+    }, 90_000);
 
     it('acknowledges a click at once while the connector behind it is slow', async () => {
       const stack = await setup();

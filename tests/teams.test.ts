@@ -135,6 +135,27 @@ function describeTeamsFlows(setting: string, setup: () => Promise<Stack>) {
       await waitFor(async () => (await store.queryAudit({ coworkerId: 'arlo' })).some((entry) => entry.kind === 'approval.refused' && entry.by === STRANGER.entraId), 'the refusal in the audit trail');
     }, 60_000);
 
+    it('decides nothing for an invoke replayed to another gateway process or after a gateway restart, and answers it as the first time', async () => {
+      const stack = await setup();
+      const { bus, teams, url, email, store } = stack;
+      const { data } = await mentionAndAwaitApproval(stack);
+      const approveClick = click(stack, MANAGER, VERB.approve, data);
+      const token = teams.token();
+      const approved = await postActivity(url, approveClick, token);
+      expect(approved.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
+      await waitFor(async () => email.sent.length === 1, 'the email');
+
+      const second = await startGateway(bus, store, teams, true);
+      expect((await postActivity(second.url, approveClick, token)).body).toEqual(approved.body);
+      await second.close();
+      const restarted = await startGateway(bus, store, teams);
+      expect((await postActivity(restarted.url, approveClick, token)).body).toEqual(approved.body);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(email.sent).toHaveLength(1);
+      const decisions = (await store.queryAudit({ coworkerId: 'arlo' })).filter((entry) => entry.by === 'UMANAGER1' && entry.kind.startsWith('approval.'));
+      expect(decisions).toEqual([expect.objectContaining({ kind: 'approval.decided' })]);
+    }, 60_000);
+
     it('takes a reason with Reject and tells the model', async () => {
       const stack = await setup();
       const { mention, data } = await mentionAndAwaitApproval(stack);

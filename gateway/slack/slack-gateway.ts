@@ -16,7 +16,7 @@ import { createApprovalFlow } from './slack-approvals.ts';
 import { DEFAULT_CONSOLE_URL } from '../chat/approval-facts.ts';
 import { createDirectory } from '../chat/directory.ts';
 import { registerIntake } from './slack-intake.ts';
-import { createReplayGuard } from './slack-replay-guard.ts';
+import { createReplayGuard, refuseFutureRequests } from './slack-replay-guard.ts';
 import { createReporter } from './slack-reports.ts';
 import { createSlackConnector } from './slack-connector.ts';
 
@@ -60,6 +60,13 @@ function boltLogger(logger: Logger) {
   };
 }
 
+/** Bolt's receiver at /slack/events, behind a check Bolt lacks: a request dated in the future gets 401. */
+function httpReceiver(signingSecret: string, logger: Logger, now: () => number): HTTPReceiver {
+  const receiver = new HTTPReceiver({ signingSecret, endpoints: '/slack/events', logger: boltLogger(logger) });
+  receiver.requestListener = refuseFutureRequests(receiver.requestListener, { logger, now });
+  return receiver;
+}
+
 export async function startSlackGateway(options: SlackGatewayOptions): Promise<SlackGateway> {
   const { bus, store, logger } = options;
   const now = options.now ?? Date.now;
@@ -67,16 +74,12 @@ export async function startSlackGateway(options: SlackGatewayOptions): Promise<S
   const clientOptions = { retryConfig: retryPolicies.fiveRetriesInFiveMinutes, ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}) };
   const app = options.appToken
     ? new App({ token: options.botToken, appToken: options.appToken, socketMode: true, clientOptions, logger: boltLogger(logger) })
-    : new App({
-        token: options.botToken,
-        receiver: new HTTPReceiver({ signingSecret: options.signingSecret, endpoints: '/slack/events', logger: boltLogger(logger) }),
-        clientOptions,
-        logger: boltLogger(logger),
-      });
+    : new App({ token: options.botToken, receiver: httpReceiver(options.signingSecret, logger, now), clientOptions, logger: boltLogger(logger) });
   app.error(async (error) => logger.error({ err: error }, 'slack request failed'));
 
   const directory = createDirectory(store, now);
-  app.use(createReplayGuard(now));
+  const replayGuard = createReplayGuard({ documents: store.documents, logger, now });
+  app.use(replayGuard.middleware);
   registerIntake(app, { bus, store, directory, people: options.people ?? { users: [], teams: null }, logger, now });
   const approvals = createApprovalFlow(app, { bus, store, directory, logger, now, consoleUrl: options.consoleUrl ?? DEFAULT_CONSOLE_URL });
   const report = createReporter(app, directory);
@@ -102,6 +105,7 @@ export async function startSlackGateway(options: SlackGatewayOptions): Promise<S
     async close() {
       await Promise.all(subscriptions.map((subscription) => subscription.stop()));
       await app.stop();
+      replayGuard.stop();
     },
   };
 }

@@ -1,11 +1,18 @@
 // Bolt checks signatures and refuses requests over five minutes old, but accepts a validly signed
 // request sent again inside that window, and Slack itself re-sends events it thinks timed out
-// (X-Slack-Retry-Num). Each request Slack makes carries an id of its own: seen ids are answered
-// (so Slack stops retrying) and dropped.
+// (X-Slack-Retry-Num). Each request Slack makes carries an id of its own: seen ids, in this
+// gateway process or any other, before a restart too, are answered (so Slack stops retrying) and
+// dropped. Requests dated in the future are refused before Bolt sees them (`refuseFutureRequests`).
+import type { IncomingMessage, RequestListener } from 'node:http';
 import type { Middleware, AnyMiddlewareArgs } from '@slack/bolt';
+import type { Logger } from 'pino';
+import type { Documents } from '../../persistence/index.ts';
+import { createReplayMemory, type ReplayMemory } from '../chat/replay-memory.ts';
 
 /** Longer than the five minutes a signed request stays valid. */
 const REMEMBER_MS = 6 * 60 * 1000;
+/** Bolt's own limit for old requests, applied to the other side. */
+const MAX_SKEW_MS = 5 * 60 * 1000;
 
 /** The id of one request from Slack: the same for a retry or a replay, different for anything new. */
 function requestFingerprint(body: Record<string, any>): string | undefined {
@@ -16,22 +23,36 @@ function requestFingerprint(body: Record<string, any>): string | undefined {
   return undefined;
 }
 
-export function createReplayGuard(now: () => number = Date.now): Middleware<AnyMiddlewareArgs> {
-  const seen = new Map<string, number>();
-  return async (args) => {
-    const { body, next } = args;
-    const fingerprint = requestFingerprint(body as Record<string, any>);
-    const at = now();
-    for (const [key, expires] of seen) {
-      if (expires > at) break; // insertion order is expiry order
-      seen.delete(key);
-    }
-    if (fingerprint && seen.has(fingerprint)) {
-      const ack = (args as { ack?: () => Promise<void> }).ack;
-      await ack?.();
-      return;
-    }
-    if (fingerprint) seen.set(fingerprint, at + REMEMBER_MS);
-    await next();
+export interface ReplayGuard {
+  middleware: Middleware<AnyMiddlewareArgs>;
+  stop(): void;
+}
+
+export function createReplayGuard(options: { documents: Documents; logger: Logger; now: () => number }): ReplayGuard {
+  const memory: ReplayMemory = createReplayMemory({ ...options, chat: 'slack', rememberMs: REMEMBER_MS });
+  return {
+    middleware: async (args) => {
+      const fingerprint = requestFingerprint(args.body as Record<string, any>);
+      if (!fingerprint) return void (await args.next());
+      const { repeat } = await memory.once(fingerprint, () => args.next());
+      if (repeat) await (args as { ack?: () => Promise<void> }).ack?.();
+    },
+    stop: () => memory.stop(),
+  };
+}
+
+/** A signed timestamp more than five minutes ahead: Bolt refuses only old ones, so this says 401 first. */
+function datedInFuture(request: IncomingMessage, now: number): boolean {
+  const seconds = Number(request.headers['x-slack-request-timestamp']);
+  return Number.isFinite(seconds) && seconds * 1000 > now + MAX_SKEW_MS;
+}
+
+/** Wraps the HTTP receiver's listener: a request dated in the future never reaches Bolt. */
+export function refuseFutureRequests(listener: RequestListener, options: { logger: Logger; now: () => number }): RequestListener {
+  return (request, response) => {
+    if (!datedInFuture(request, options.now())) return listener(request, response);
+    options.logger.warn({ timestamp: request.headers['x-slack-request-timestamp'] }, 'refused a Slack request dated more than five minutes ahead');
+    request.resume();
+    response.writeHead(401).end();
   };
 }

@@ -19,6 +19,7 @@ import { createChannelNames } from './teams-channels.ts';
 import { createTeamsHttp } from './teams-http.ts';
 import { registerTeamsIntake } from './teams-intake.ts';
 import { createTeamsPeople } from './teams-people.ts';
+import { createTeamsReplayGuard } from './teams-replay-guard.ts';
 import { createTeamsReporter } from './teams-reports.ts';
 import { createTeamsVoice } from './teams-voice.ts';
 
@@ -68,9 +69,6 @@ function sdkLogger(logger: Logger): ILogger {
   return wrap(logger.child({ component: 'teams' }));
 }
 
-/** Teams redelivers an activity it thinks went unanswered; each is handled once and a repeat gets the first answer. */
-const REMEMBER_MS = 10 * 60_000;
-
 export async function startTeamsGateway(options: TeamsGatewayOptions): Promise<TeamsGateway> {
   const { bus, store, logger } = options;
   const now = options.now ?? Date.now;
@@ -90,21 +88,8 @@ export async function startTeamsGateway(options: TeamsGatewayOptions): Promise<T
     ...(options.cloud && { cloud: typeof options.cloud === 'string' ? cloudFromName(options.cloud) : options.cloud }),
   });
 
-  const answered = new Map<string, { until: number; answer: Promise<unknown> }>();
-  app.use(async ({ activity, next }) => {
-    const at = now();
-    for (const [id, kept] of answered) {
-      if (kept.until > at) break; // insertion order is expiry order
-      answered.delete(id);
-    }
-    const key = `${activity.conversation?.id}:${activity.id}`;
-    const kept = answered.get(key);
-    if (kept) return (await kept.answer) as never;
-    const answer = Promise.resolve(next());
-    answered.set(key, { until: at + REMEMBER_MS, answer });
-    answer.catch(() => answered.delete(key)); // a failure is not an answer: a retry runs again
-    return (await answer) as never;
-  });
+  const replayGuard = createTeamsReplayGuard({ documents: store.documents, logger, now });
+  app.use(replayGuard.middleware);
 
   const people = options.people ?? { users: [], teams: null };
   const directory = createDirectory(store, now);
@@ -133,6 +118,7 @@ export async function startTeamsGateway(options: TeamsGatewayOptions): Promise<T
     async close() {
       await Promise.all(subscriptions.map((subscription) => subscription.stop()));
       await http.close();
+      replayGuard.stop();
     },
   };
 }
