@@ -59,7 +59,7 @@ describe('the approval card', () => {
   });
 
   it('cuts huge arguments with a note and a link to the whole call rather than going past what Teams takes', () => {
-    const big = { ...approval, args: { to: 'a@example.com', body: 'x'.repeat(50_000), notes: '😀'.repeat(20_000) } };
+    const big = { ...approval, summary: 's'.repeat(30_000), args: { to: 'a@example.com', body: 'x'.repeat(50_000), notes: '😀'.repeat(20_000) } };
     const card = approvalCard(big, context);
     expect(size(card)).toBeLessThan(28_000);
     expect(texts(card).split(`Cut here: Teams cannot show all of it. ${LINK}`)).toHaveLength(3); // the mail and the other arguments

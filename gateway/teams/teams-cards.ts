@@ -26,6 +26,8 @@ const CARD_LIMIT = 26_000;
 const BODY_ROOM = 4_000;
 const ARGS_ROOM = 4_000;
 const EDIT_ROOM = 8_000;
+/** The summary and the reason are the runtime's words about the call, not the call: a line or two. */
+const ABOUT_ROOM = 1_000;
 
 const OUTCOMES: Record<string, string> = { approved: '✅ Approved', rejected: '❌ Rejected', edited: '✏️ Edited', expired: '⌛ Expired', cancelled: '🚫 Cancelled' };
 
@@ -127,8 +129,8 @@ function facts(approval: PendingApproval, context: CardContext): { body: Record<
   const link = `[See the whole call in the console](${approvalUrl(context.consoleUrl, approval.id)})`;
   const head = [
     text(`**${context.coworker.name}** asks for approval${approval.jobId ? ` · job ${approval.jobId}` : ''}`, { size: 'Small', isSubtle: true }),
-    exact(approval.summary, { weight: 'Bolder', size: 'Medium' }),
-    text(`Why it asks: ${approval.reason}`),
+    exact(clipBytes(approval.summary, ABOUT_ROOM), { weight: 'Bolder', size: 'Medium' }),
+    text(`Why it asks: ${clipBytes(approval.reason, ABOUT_ROOM)}`),
     { type: 'FactSet', facts: [{ title: 'Tool', value: approval.tool }, { title: 'Risk', value: approval.risk }] },
   ];
   // What the card needs besides the facts and the rest: the head, the deadline line, the actions with empty inputs.
