@@ -7,3 +7,4 @@ export * from './approvals.ts';
 export * from './consequential.ts';
 export * from './audit.ts';
 export * from './assignments.ts';
+export * from './signing.ts';

@@ -1,0 +1,62 @@
+// Who said something, checked rather than assumed: every process holds an Ed25519 key (its NATS
+// nkey, made by `coworkers nats-config`), signs what only it may say (a runtime its tool-call
+// grants, a gateway the decisions of people it signed in, the operator its own acts), and the
+// receiver checks the signature against the public keys the deployment trusts for that role.
+import { createUser, fromPublic, fromSeed } from '@nats-io/nkeys';
+import { canonicalJson } from './approvals.ts';
+
+/** A signature and the public key that made it (a NATS user nkey, "U…"). */
+export interface Signature {
+  key: string;
+  /** base64url of the Ed25519 signature over the canonical JSON of the signed value without `signature`. */
+  sig: string;
+}
+
+export interface Signer {
+  publicKey: string;
+  sign(value: Record<string, unknown>): Signature;
+}
+
+/** The public keys each role may sign with, from the trust file `nats-config` writes (or this process's own key in one process). */
+export interface TrustedKeys {
+  runtimes: readonly string[];
+  gateways: readonly string[];
+  operators: readonly string[];
+}
+
+const encoder = new TextEncoder();
+
+function signedBytes(value: Record<string, unknown>): Uint8Array {
+  const { signature: _signature, ...rest } = value;
+  return encoder.encode(canonicalJson(rest));
+}
+
+export function signerFromSeed(seed: Uint8Array): Signer {
+  const pair = fromSeed(seed);
+  const publicKey = pair.getPublicKey();
+  return {
+    publicKey,
+    sign: (value) => ({ key: publicKey, sig: Buffer.from(pair.sign(signedBytes(value))).toString('base64url') }),
+  };
+}
+
+/** A key for this process alone: what one process (`coworkers up`) trusts when nothing else is configured. */
+export function ephemeralSigner(): Signer {
+  return signerFromSeed(createUser().getSeed());
+}
+
+/** True when `value.signature` is a valid signature of the rest of `value` by one of `keys`. */
+export function hasValidSignature(value: Record<string, unknown> & { signature?: Signature | undefined }, keys: readonly string[]): boolean {
+  const { signature } = value;
+  if (!signature || !keys.includes(signature.key)) return false;
+  try {
+    return fromPublic(signature.key).verify(signedBytes(value), Buffer.from(signature.sig, 'base64url'));
+  } catch {
+    return false;
+  }
+}
+
+/** What a process trusts when it is the whole deployment: its own key in every role. */
+export function trustingOnly(signer: Signer): TrustedKeys {
+  return { runtimes: [signer.publicKey], gateways: [signer.publicKey], operators: [signer.publicKey] };
+}
