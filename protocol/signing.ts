@@ -17,11 +17,17 @@ export interface Signer {
   sign(value: Record<string, unknown>): Signature;
 }
 
-/** The public keys each role may sign with, from the trust file `nats-config` writes (or this process's own key in one process). */
+/**
+ * The public keys each role may sign with: from the trust file `nats-config` writes, this
+ * process's own key when it is the whole deployment, or `'any'` in a distributed deployment
+ * started without identities (development: signatures are still required and checked against
+ * what they sign, but any key is taken; the processes warn at start).
+ */
+export type RoleKeys = readonly string[] | 'any';
 export interface TrustedKeys {
-  runtimes: readonly string[];
-  gateways: readonly string[];
-  operators: readonly string[];
+  runtimes: RoleKeys;
+  gateways: RoleKeys;
+  operators: RoleKeys;
 }
 
 const encoder = new TextEncoder();
@@ -46,9 +52,9 @@ export function ephemeralSigner(): Signer {
 }
 
 /** True when `value.signature` is a valid signature of the rest of `value` by one of `keys`. */
-export function hasValidSignature(value: Record<string, unknown> & { signature?: Signature | undefined }, keys: readonly string[]): boolean {
+export function hasValidSignature(value: Record<string, unknown> & { signature?: Signature | undefined }, keys: RoleKeys): boolean {
   const { signature } = value;
-  if (!signature || !keys.includes(signature.key)) return false;
+  if (!signature || (keys !== 'any' && !keys.includes(signature.key))) return false;
   try {
     return fromPublic(signature.key).verify(signedBytes(value), Buffer.from(signature.sig, 'base64url'));
   } catch {
