@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createMemoryBus, type Bus, type BusMessage } from '../messaging/index.ts';
+import { createMemoryBus, readDeadLetters, type Bus, type BusMessage } from '../messaging/index.ts';
 import { createSqliteStore, type Store } from '../persistence/index.ts';
 import { coworkerDefinitionSchema, CoworkersError, PROTOCOL_VERSION, subjects, type CoworkerDefinition, type CoworkerEvent } from '../protocol/index.ts';
 import { createFakeClock } from '../tests/fake-clock.ts';
@@ -80,7 +80,7 @@ describe('coworker host', () => {
 
   it('runs an assigned task, reports to the manager and the asker, and stores every step', async () => {
     const { bus, store, events } = await setup();
-    await bus.publish(subjects.command('ada'), assign('ada', 'tidy the CRM'), { msgId: 'm1' });
+    await bus.publish(subjects.command('task', 'ada'), assign('ada', 'tidy the CRM'), { msgId: 'm1' });
     await waitFor(async () => events.filter((e) => e.type === 'message').length === 2, 'the reports');
     const reports = events.filter((e) => e.type === 'message');
     expect(reports).toMatchObject([
@@ -99,7 +99,7 @@ describe('coworker host', () => {
     const bus = createMemoryBus();
     const clock = createFakeClock(MONDAY_10_UTC);
     const first = await setup({ store, bus, clock });
-    await bus.publish(subjects.command('ada'), assign('ada', 'approve the refund'), { msgId: 'm1' });
+    await bus.publish(subjects.command('task', 'ada'), assign('ada', 'approve the refund'), { msgId: 'm1' });
     await waitFor(async () => first.host.status('ada')?.state.status === 'awaitingApproval', 'awaitingApproval');
     await first.host.stop();
 
@@ -113,8 +113,8 @@ describe('coworker host', () => {
 
     const approvalId = (await store.getCoworker('ada'))!.status!.currentTaskId + '.a';
     const decide = command('ada', { type: 'approval.decide', approvalId, decision: 'approved', by: 'UMIA' });
-    await bus.publish(subjects.command('ada'), decide, { msgId: decide.id });
-    await bus.publish(subjects.command('ada'), { ...decide, id: 'replay' }, { msgId: 'replay' });
+    await bus.publish(subjects.command('decision', 'ada'), decide, { msgId: decide.id });
+    await bus.publish(subjects.command('decision', 'ada'), { ...decide, id: 'replay' }, { msgId: 'replay' });
     await waitFor(async () => second.host.status('ada')?.state.status === 'idle', 'idle after the decision');
     await waitFor(async () => second.events.some((e) => e.type === 'decision.refused'), 'the replay refused');
     expect(runs).toEqual(['approve the refund']);
@@ -137,27 +137,29 @@ describe('coworker host', () => {
     };
     const { bus, host } = await setup({ store: flaky, runTask: () => new Promise(() => {}) });
     failures = 3;
-    await bus.publish(subjects.command('bo'), assign('bo', 'slow job'), { msgId: 'm1' });
+    await bus.publish(subjects.command('task', 'bo'), assign('bo', 'slow job'), { msgId: 'm1' });
     await waitFor(async () => (await real.getCoworker('bo'))?.status?.state.status === 'working', 'the snapshot stored after retries', 10_000);
     expect(failures).toBe(0);
     expect(host.status('bo')?.currentTaskId).toBeDefined();
   });
 
-  it('drops a malformed command with a log line and goes on with the next', async () => {
+  it('sets a malformed command aside as a dead letter and goes on with the next', async () => {
     const { bus, events } = await setup();
-    await bus.publish(subjects.command('ada'), { nonsense: true }, { msgId: 'bad' });
-    await bus.publish(subjects.command('ada'), assign('ada', 'still works'), { msgId: 'good' });
+    await bus.publish(subjects.command('task', 'ada'), { nonsense: true }, { msgId: 'bad' });
+    await bus.publish(subjects.command('task', 'ada'), assign('ada', 'still works'), { msgId: 'good' });
     await waitFor(async () => events.some((e) => e.type === 'message' && e.text.includes('still works')), 'the next command');
+    const { deadLetters } = await readDeadLetters(bus);
+    expect(deadLetters).toEqual([expect.objectContaining({ reason: 'malformed', subject: subjects.command('task', 'ada'), payload: { nonsense: true }, detail: expect.stringContaining('type') })]);
   });
 
   it('stops writing a coworker that another host wrote (version conflict)', async () => {
     const store = createSqliteStore({ path: ':memory:' });
     const one = await setup({ store, runTask: () => new Promise(() => {}) });
     const two = await setup({ store, runTask: () => new Promise(() => {}) });
-    await two.bus.publish(subjects.command('ada'), assign('ada', 'from two'), { msgId: 'm2' });
+    await two.bus.publish(subjects.command('task', 'ada'), assign('ada', 'from two'), { msgId: 'm2' });
     await waitFor(async () => (await store.getCoworker('ada'))?.status?.state.status === 'working', 'two writes');
     const version = (await store.getCoworker('ada'))!.version;
-    await one.bus.publish(subjects.command('ada'), assign('ada', 'from one'), { msgId: 'm1' });
+    await one.bus.publish(subjects.command('task', 'ada'), assign('ada', 'from one'), { msgId: 'm1' });
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect((await store.getCoworker('ada'))!.version).toBe(version);
   });

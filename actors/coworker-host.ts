@@ -5,7 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fromPromise } from 'xstate';
 import type { Logger } from 'pino';
-import type { Bus, BusMessage, Subscription } from '../messaging/index.ts';
+import { deadLetter, type Bus, type BusMessage, type Subscription } from '../messaging/index.ts';
 import type { Store } from '../persistence/index.ts';
 import { coworkerMachine, type CoworkerEvent as MachineEvent, type RunInput, type RunOutcome } from '../machines/index.ts';
 import {
@@ -135,8 +135,10 @@ export function createCoworkerHost(options: CoworkerHostOptions): CoworkerHost {
   async function handleCommand(message: BusMessage): Promise<void> {
     const parsed = commandSchema.safeParse(message.data);
     if (!parsed.success) {
-      // Retrying cannot fix a malformed command: log it whole so nothing is silently lost.
-      logger.error({ subject: message.subject, payload: message.data, issues: parsed.error.issues }, 'malformed command dropped');
+      // Retrying cannot fix a malformed command: set it aside where `coworkers dead-letters` shows it.
+      const detail = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'the command'}: ${issue.message}`).join('; ');
+      await deadLetter(bus, { reason: 'malformed', detail, subject: message.subject, payload: message.data, at: clock.now() });
+      logger.warn({ subject: message.subject, issues: parsed.error.issues }, 'malformed command set aside as a dead letter');
       return;
     }
     const command = parsed.data;

@@ -27,7 +27,7 @@ export function createHandoffRelay(options: HandoffRelayOptions): HandoffRelay {
   let subscription: Subscription | null = null;
 
   function send(command: Command): Promise<void> {
-    return bus.publish(subjects.command(command.coworkerId), commandSchema.parse(command), { msgId: command.id });
+    return bus.publish(subjects.commandFor(command), commandSchema.parse(command), { msgId: command.id });
   }
 
   async function relay(message: BusMessage): Promise<void> {

@@ -10,7 +10,7 @@ import { createControlClient, decideApproval, listApprovals, reassignTask, start
 import type { CoworkerContext } from '../machines/index.ts';
 import { createMemoryBus } from '../messaging/index.ts';
 import { createSqliteStore } from '../persistence/index.ts';
-import { PROTOCOL_VERSION, coworkerDefinitionSchema, subjects, type CoworkerDefinition, type CoworkerEvent } from '../protocol/index.ts';
+import { PROTOCOL_VERSION, coworkerDefinitionSchema, subjects, type CommandType, type CoworkerDefinition, type CoworkerEvent } from '../protocol/index.ts';
 import { waitFor } from '../tests/helpers.ts';
 import { createAgentRunner, createAuditRecorder, createCoworkerHost, createHandoffRelay, coworkerLookup, ScriptedChatModel, type Conversation, type Playbook } from './index.ts';
 
@@ -74,13 +74,13 @@ async function start(playbooks: Record<string, Playbook>) {
 
   const assign = (coworkerId: string, id: string, text: string) =>
     bus.publish(
-      subjects.command(coworkerId),
+      subjects.command('task', coworkerId),
       { v: PROTOCOL_VERSION, id, coworkerId, at: Date.now(), type: 'task.assign', task: { id, text, source: 'person', requestedBy: ASKER, createdAt: Date.now(), replyTo: THREAD } },
       { msgId: id },
     );
   const send = (coworkerId: string, body: Record<string, unknown>) => {
     const id = `cmd-${Math.random()}`;
-    return bus.publish(subjects.command(coworkerId), { v: PROTOCOL_VERSION, id, coworkerId, at: Date.now(), ...body }, { msgId: id });
+    return bus.publish(subjects.commandFor({ coworkerId, type: body.type as CommandType }), { v: PROTOCOL_VERSION, id, coworkerId, at: Date.now(), ...body }, { msgId: id });
   };
   /** Which coworkers hold any of these tasks (running, queued, or offered and not yet answered), from the stored snapshots. */
   const owners = async (...taskIds: string[]) => {

@@ -81,7 +81,7 @@ describe('the scheduler', () => {
     const first = Date.UTC(2026, 10, 23, 8);
     const id = `schedule:ada:report:${first}`;
     expect(published[0]).toEqual({
-      subject: subjects.command('ada'),
+      subject: subjects.command('task', 'ada'),
       msgId: id,
       command: {
         v: 1,

@@ -88,7 +88,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     // `at` is the scheduled time too, so every runtime publishes the very same command.
     const command = commandSchema.parse({ v: PROTOCOL_VERSION, id, coworkerId: coworker.id, at: fireAt, type: 'task.assign', task });
     // Published before it is recorded: a crash in between means a repeat (dropped by id), never a loss.
-    await bus.publish(subjects.command(coworker.id), command, { msgId: id });
+    await bus.publish(subjects.command('task', coworker.id), command, { msgId: id });
     await store.recordFire({ coworkerId: coworker.id, jobId: job.id, fireAt, recordedBy: runtimeId }).catch((error: unknown) =>
       logger.warn({ err: error, ...about(entry), fireAt }, 'scheduled run assigned but not recorded; a restart may assign it again (dropped by id)'),
     );

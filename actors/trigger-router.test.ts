@@ -144,7 +144,7 @@ describe('the trigger router (NATS bus)', () => {
     const publish = bus.publish.bind(bus);
     let failures = 1;
     bus.publish = async (subject, data, options) =>
-      subject === subjects.command('bo') && failures-- > 0 ? Promise.reject(new Error('bus away')) : publish(subject, data, options);
+      subject === subjects.command('task', 'bo') && failures-- > 0 ? Promise.reject(new Error('bus away')) : publish(subject, data, options);
     const commands = await route(bus);
     await bus.publish(subjects.trigger('crm.deal.stale'), staleDeal('evt-4', { region: 'emea' }), { msgId: 'evt-4' });
     // The failed handler gets its event back after a second.

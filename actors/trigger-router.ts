@@ -82,7 +82,7 @@ export function createTriggerRouter(options: TriggerRouterOptions): TriggerRoute
       trigger: { id: event.id, event: event.event, data: event.data },
     };
     const command = commandSchema.parse({ v: PROTOCOL_VERSION, id, coworkerId: coworker.id, at: event.at, type: 'task.assign', task });
-    return bus.publish(subjects.command(coworker.id), command, { msgId: id });
+    return bus.publish(subjects.command('task', coworker.id), command, { msgId: id });
   }
 
   async function route(message: BusMessage): Promise<void> {

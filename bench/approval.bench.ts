@@ -14,7 +14,7 @@ import { createAgentRunner, ScriptedChatModel, type Playbook } from '../actors/i
 import { startDistributed, startEmbedded, type Runtime, type WorkOptions } from '../cli/runtime.ts';
 import { createToolClient, defineConnector } from '../connectors/index.ts';
 import { createNatsBus, type Bus } from '../messaging/index.ts';
-import { PROTOCOL_VERSION, subjects, type CoworkerEvent } from '../protocol/index.ts';
+import { PROTOCOL_VERSION, subjects, type CommandType, type CoworkerEvent } from '../protocol/index.ts';
 import { quietLogger } from './fixtures.ts';
 
 const COWORKER = 'arlo';
@@ -119,7 +119,7 @@ async function measureLoop(gateway: Bus, options: ApprovalLoopOptions): Promise<
   const events = await watchEvents(gateway);
   const send = (body: Record<string, unknown>) => {
     const id = randomUUID();
-    return gateway.publish(subjects.command(COWORKER), { v: PROTOCOL_VERSION, id, coworkerId: COWORKER, at: Date.now(), ...body }, { msgId: id });
+    return gateway.publish(subjects.commandFor({ coworkerId: COWORKER, type: body.type as CommandType }), { v: PROTOCOL_VERSION, id, coworkerId: COWORKER, at: Date.now(), ...body }, { msgId: id });
   };
 
   /** One cycle; returns the decision's round trip in ms. */

@@ -55,7 +55,7 @@ export async function commandsIn(options: { sender: Bus; coworkers: number; comm
     const coworkerId = `bench-${index % options.coworkers}`;
     const id = randomUUID();
     const command = { v: PROTOCOL_VERSION, id, coworkerId, at: Date.now(), type: 'task.assign', task: { id, text: `task ${index}`, source: 'person', requestedBy: 'UBENCH', createdAt: Date.now() } };
-    await sender.publish(subjects.command(coworkerId), command, { msgId: id });
+    await sender.publish(subjects.command('task', coworkerId), command, { msgId: id });
   });
   await allOut;
   const rate = options.commands / ((performance.now() - start) / 1000);

@@ -1,5 +1,5 @@
 import { approvalShown, visible, type PendingApproval } from '../gateway/index.ts';
-import type { MemberAnnouncement } from '../messaging/index.ts';
+import type { DeadLetterListing, MemberAnnouncement } from '../messaging/index.ts';
 import type { CoworkerSummary } from '../persistence/index.ts';
 import { ALL_SHARDS, shardOf, type AuditEntry } from '../protocol/index.ts';
 
@@ -71,4 +71,18 @@ export function formatRuntimes(members: MemberAnnouncement[], coworkerIds: strin
   const unhosted = ALL_SHARDS.filter((shard) => !hosted.has(shard));
   const footer = unhosted.length === 0 ? `All ${ALL_SHARDS.length} shards are hosted.` : `Not hosted right now (being taken over): shards ${unhosted.join(', ')}.`;
   return `${table([['RUNTIME', 'SHARDS', 'COWORKERS', 'SHARD NUMBERS'], ...rows])}\n${footer}`;
+}
+
+/** Dead letters, oldest first: when, why, where, and the payload as it came (escapes for characters that could hide text). */
+export function formatDeadLetters(listing: DeadLetterListing): string {
+  if (listing.count === 0) return 'No dead letters: every command published was taken.';
+  const reasons = Object.entries(listing.byReason).map(([reason, count]) => `${reason}: ${count}`).join(', ');
+  const letters = listing.deadLetters.map((letter) =>
+    [
+      `${clock(letter.at)}  ${letter.reason}  ${visible(letter.subject)}`,
+      `  why: ${visible(letter.detail)}`,
+      `  payload${letter.truncated ? ' (first 64 KB)' : ''}: ${visible(typeof letter.payload === 'string' ? letter.payload : JSON.stringify(letter.payload))}`,
+    ].join('\n'),
+  );
+  return [`${listing.count} dead letter${listing.count === 1 ? '' : 's'} (${reasons}), oldest first:`, ...letters].join('\n\n');
 }

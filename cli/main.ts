@@ -28,7 +28,7 @@ import {
   type AssignTaskRequest,
   type DecisionRequest,
 } from '../gateway/index.ts';
-import { createNatsBus, readShardMap } from '../messaging/index.ts';
+import { createNatsBus, readDeadLetters, readShardMap } from '../messaging/index.ts';
 import { createMongoStore, createSqliteStore, type CoworkerSummary, type Store } from '../persistence/index.ts';
 import { CoworkersError, durationMs, durationSchema, isCoworkersError, type AuditQuery } from '../protocol/index.ts';
 import { distributedUrls, readConfig, slackConfig, type Config } from './config.ts';
@@ -41,7 +41,7 @@ import { startGateways } from './gateways.ts';
 import { vizCommand, type VizFormat } from './viz-command.ts';
 import { buildToolbox } from './toolbox.ts';
 import { printEvents } from './event-printer.ts';
-import { formatApprovals, formatAudit, formatCoworkerTable, formatRuntimes } from './format.ts';
+import { formatApprovals, formatAudit, formatCoworkerTable, formatDeadLetters, formatRuntimes } from './format.ts';
 
 const USAGE = `Usage: coworkers <command> [options]
 
@@ -64,6 +64,7 @@ Commands:
   reject <approval> --as <user> [--reason <text>]   reject one; the coworker is told why
   audit <coworker> [--run <task>] [--job <job>] [--since <time>] [--json]
                                              the coworker's audit trail, oldest first
+  dead-letters [--since <time>] [--json]     commands the runtime set aside (malformed, refused), oldest first, with counts
   viz <coworker> [--format svg|mermaid|json] its statechart, the current state marked (default svg)
   hash-password                              reads a password on stdin, prints a passwordHash for users.yaml
   tools [--dir coworkers] [--json]           every tool: risk, scopes, which coworkers may call it
@@ -332,6 +333,12 @@ async function main(argv: string[]): Promise<number> {
           ? `Approval ${approvalId} ${result.outcome} by ${values.as}; ${result.coworkerId} goes on.`
           : `Decision sent to ${result.coworkerId}; it has not confirmed yet ("coworkers audit ${result.coworkerId}" shows it once applied).`,
       );
+      return 0;
+    }
+    case 'dead-letters': {
+      const query = values.since ? { since: parseSince(values.since) } : {};
+      const listing = distributed ? await withDistributed(config, logger, (deps) => readDeadLetters(deps.bus, query)) : await createControlClient(socket).readDeadLetters(query);
+      console.log(values.json ? JSON.stringify(listing, null, 2) : formatDeadLetters(listing));
       return 0;
     }
     case 'audit': {

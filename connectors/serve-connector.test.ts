@@ -37,7 +37,7 @@ async function natsBus() {
       try {
         await bus.close();
         const streams = (await jetstreamManager(connection)).streams;
-        await streams.delete(await streams.find(`${prefix}.${subjects.command('x')}`));
+        await streams.delete(await streams.find(`${prefix}.${subjects.command('task', 'x')}`));
       } finally {
         await connection.close();
       }

@@ -35,7 +35,7 @@ function runJob(coworkerId: string, jobId: string) {
   const id = `${jobId}-${crypto.randomUUID()}`;
   const job = runtime.definitions.find((c) => c.id === coworkerId)!.jobs.find((j) => j.id === jobId)!;
   const task = { id, text: job.instructions, source: 'schedule', requestedBy: 'schedule', jobId, createdAt: Date.now() };
-  return runtime.bus.publish(subjects.command(coworkerId), { v: PROTOCOL_VERSION, id, coworkerId, at: Date.now(), type: 'task.assign', task }, { msgId: id });
+  return runtime.bus.publish(subjects.command('task', coworkerId), { v: PROTOCOL_VERSION, id, coworkerId, at: Date.now(), type: 'task.assign', task }, { msgId: id });
 }
 
 function pending(coworkerId: string, tool: string, count: number): Promise<PendingApproval[]> {

@@ -67,7 +67,7 @@ export async function decideApproval(deps: { bus: Bus; store: Store; now: () => 
   });
   const timer = setTimeout(() => settle({ status: 'unconfirmed', coworkerId }), CONFIRM_TIMEOUT_MS);
   try {
-    await deps.bus.publish(subjects.command(coworkerId), parsed.data, { msgId: id });
+    await deps.bus.publish(subjects.commandFor(parsed.data), parsed.data, { msgId: id });
     return await answered;
   } finally {
     clearTimeout(timer);

@@ -100,7 +100,7 @@ export async function assignCoworker(deps: { bus: Bus; store: Store; now: () => 
   await deps.store.documents.put(ASSIGNMENTS_COLLECTION, current.id, assignment);
 
   const command = commandSchema.parse({ v: PROTOCOL_VERSION, id: commandId, coworkerId: current.id, at, type: 'definition.changed', definition, by: request.by });
-  const applied = await confirmed(deps.bus, current.id, `${current.id}:audit:assigned:${commandId}`, () => deps.bus.publish(subjects.command(current.id), command, { msgId: commandId }));
+  const applied = await confirmed(deps.bus, current.id, `${current.id}:audit:assigned:${commandId}`, () => deps.bus.publish(subjects.commandFor(command, request.by.startsWith('cli:') ? 'operator' : 'gateway'), command, { msgId: commandId }));
   return { status: applied ? 'applied' : 'unconfirmed', coworkerId: current.id, from, to };
 }
 

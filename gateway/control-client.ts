@@ -1,6 +1,7 @@
 // Client side of the control socket, used by the CLI against a running `coworkers up`.
 import { request } from 'node:http';
 import { existsSync } from 'node:fs';
+import type { DeadLetterListing } from '../messaging/index.ts';
 import type { CoworkerSummary } from '../persistence/index.ts';
 import { CoworkersError, type AuditEntry, type AuditQuery, type Command, type CoworkersErrorJSON } from '../protocol/index.ts';
 import type { DecisionRequest, DecisionResult, PendingApproval } from './approval-commands.ts';
@@ -38,6 +39,7 @@ export function createControlClient(socketPath: string) {
     listCoworkers: () => call<CoworkerSummary[]>(socketPath, 'GET', '/coworkers'),
     assignTask: ({ coworkerId, ...task }: AssignTaskRequest) => call<Command>(socketPath, 'POST', `/coworkers/${encodeURIComponent(coworkerId)}/tasks`, task),
     listApprovals: () => call<PendingApproval[]>(socketPath, 'GET', '/approvals'),
+    readDeadLetters: ({ since }: { since?: number } = {}) => call<DeadLetterListing>(socketPath, 'GET', `/dead-letters${since !== undefined ? `?since=${since}` : ''}`),
     /** `dir`: where users.yaml and teams.yaml are, read by the running process. */
     assignCoworker: ({ coworkerId, ...request }: AssignRequest, dir: string) => call<AssignResult>(socketPath, 'POST', `/coworkers/${encodeURIComponent(coworkerId)}/assignment`, { ...request, dir }),
     decideApproval: ({ approvalId, ...decision }: DecisionRequest) =>

@@ -6,7 +6,7 @@ import { rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname } from 'node:path';
 import type { Logger } from 'pino';
-import type { Bus } from '../messaging/index.ts';
+import { readDeadLetters, type Bus } from '../messaging/index.ts';
 import type { Store } from '../persistence/index.ts';
 import { CoworkersError, isCoworkersError } from '../protocol/index.ts';
 import { assignTask, listCoworkers } from './coworker-commands.ts';
@@ -66,6 +66,10 @@ export async function startControlServer(options: ControlServerOptions): Promise
       const assignmentPath = /^\/coworkers\/([^/]+)\/assignment$/.exec(url.pathname);
       if (request.method === 'GET' && url.pathname === '/coworkers') return reply(200, await listCoworkers(store));
       if (request.method === 'GET' && url.pathname === '/approvals') return reply(200, await listApprovals(store));
+      if (request.method === 'GET' && url.pathname === '/dead-letters') {
+        const since = url.searchParams.get('since');
+        return reply(200, await readDeadLetters(bus, since ? { since: Number(since) } : {}));
+      }
       if (request.method === 'POST' && reassignPath) {
         const body = (await readJson(request)) as { to?: unknown; by?: unknown };
         const move = { coworkerId: decodeURIComponent(reassignPath[1]!), taskId: decodeURIComponent(reassignPath[2]!), to: String(body.to ?? ''), by: String(body.by ?? 'cli') };

@@ -53,7 +53,7 @@ export async function assignTask(deps: { bus: Bus; store: Store; now: () => numb
   if (!parsed.success) {
     throw new CoworkersError('COMMAND_INVALID', `The task is not valid: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`);
   }
-  await deps.bus.publish(subjects.command(request.coworkerId), parsed.data, { msgId: id });
+  await deps.bus.publish(subjects.commandFor(parsed.data), parsed.data, { msgId: id });
   return parsed.data;
 }
 
@@ -73,6 +73,6 @@ export async function answerBlock(deps: { bus: Bus; now: () => number }, request
   const { coworkerId, blockId, answer, by } = request;
   const parsed = commandSchema.safeParse({ v: PROTOCOL_VERSION, id, coworkerId, at: deps.now(), type: 'block.resolve', blockId, answer, by });
   if (!parsed.success) throw new CoworkersError('COMMAND_INVALID', `The answer is not valid: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`);
-  await deps.bus.publish(subjects.command(coworkerId), parsed.data, { msgId: id });
+  await deps.bus.publish(subjects.commandFor(parsed.data), parsed.data, { msgId: id });
   return parsed.data;
 }

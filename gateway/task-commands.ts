@@ -54,7 +54,7 @@ export async function reassignTask(deps: { bus: Bus; store: Store; now: () => nu
   });
   const timer = setTimeout(() => settle({ status: 'unconfirmed', coworkerId, to: to.id }), deps.timeoutMs ?? CONFIRM_TIMEOUT_MS);
   try {
-    await deps.bus.publish(subjects.command(coworkerId), parsed.data, { msgId: id });
+    await deps.bus.publish(subjects.commandFor(parsed.data), parsed.data, { msgId: id });
     return await answered;
   } finally {
     clearTimeout(timer);

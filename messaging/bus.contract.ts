@@ -15,6 +15,8 @@ const SETTLE_MS = 200;
 const REDELIVERY_TIMEOUT_MS = 10_000;
 
 const numbered = (message: BusMessage) => (message.data as { n: number }).n;
+/** A command subject as the protocol makes them: cmd.<kind>.<shard>.<coworker>. */
+const ALICE = 'cmd.task.7.alice';
 
 export function describeBusContract(name: string, createBus: () => Promise<BusUnderTest>): void {
   describe(`${name} satisfies the bus contract`, () => {
@@ -48,11 +50,11 @@ export function describeBusContract(name: string, createBus: () => Promise<BusUn
         },
         { durable: 'worker' },
       );
-      await publishNumbers('cmd.alice', [1, 2, 3]);
+      await publishNumbers(ALICE, [1, 2, 3]);
 
       await vi.waitFor(() => expect(received).toHaveLength(3));
       expect(received).toEqual(
-        [1, 2, 3].map((n) => ({ subject: 'cmd.alice', data: { n }, headers: { 'x-trace': `t${n}` }, redelivered: false })),
+        [1, 2, 3].map((n) => ({ subject: ALICE, data: { n }, headers: { 'x-trace': `t${n}` }, redelivered: false })),
       );
       expect(mostRunning).toBe(1);
     });
@@ -70,14 +72,14 @@ export function describeBusContract(name: string, createBus: () => Promise<BusUn
     });
 
     it('gives a consumer created after publishing the earlier messages', async () => {
-      await publishNumbers('cmd.alice', [1, 2]);
+      await publishNumbers(ALICE, [1, 2]);
       await publishNumbers('evt.alice.done', [3]);
       const received: BusMessage[] = [];
-      await bus.consume('cmd.alice', async (message) => void received.push(message), { durable: 'latecomer' });
+      await bus.consume(ALICE, async (message) => void received.push(message), { durable: 'latecomer' });
 
       await vi.waitFor(() => expect(received.map(numbered)).toEqual([1, 2]));
       await sleep(SETTLE_MS);
-      expect(received.map((message) => message.subject)).toEqual(['cmd.alice', 'cmd.alice']);
+      expect(received.map((message) => message.subject)).toEqual([ALICE, ALICE]);
     });
 
     it('splits messages between consumers with the same durable name, each message once', async () => {
@@ -93,7 +95,7 @@ export function describeBusContract(name: string, createBus: () => Promise<BusUn
         );
       }
       const numbers = Array.from({ length: 20 }, (_, index) => index + 1);
-      await publishNumbers('cmd.alice', numbers);
+      await publishNumbers(ALICE, numbers);
 
       const all = () => [...byMember[0], ...byMember[1]].sort((a, b) => a - b);
       await vi.waitFor(() => expect(all()).toEqual(numbers), { timeout: REDELIVERY_TIMEOUT_MS });
@@ -106,11 +108,11 @@ export function describeBusContract(name: string, createBus: () => Promise<BusUn
     it('resumes a stopped consumer where it left off', async () => {
       const first: number[] = [];
       const subscription = await bus.consume('cmd.>', async (message) => void first.push(numbered(message)), { durable: 'resumable' });
-      await publishNumbers('cmd.alice', [1, 2, 3]);
+      await publishNumbers(ALICE, [1, 2, 3]);
       await vi.waitFor(() => expect(first).toEqual([1, 2, 3]));
       await subscription.stop();
 
-      await publishNumbers('cmd.alice', [4, 5]);
+      await publishNumbers(ALICE, [4, 5]);
       const second: number[] = [];
       await bus.consume('cmd.>', async (message) => void second.push(numbered(message)), { durable: 'resumable' });
       await vi.waitFor(() => expect(second).toEqual([4, 5]));
@@ -129,7 +131,7 @@ export function describeBusContract(name: string, createBus: () => Promise<BusUn
         },
         { durable: 'flaky' },
       );
-      await publishNumbers('cmd.alice', [1]);
+      await publishNumbers(ALICE, [1]);
 
       await vi.waitFor(() => expect(deliveries).toHaveLength(2), { timeout: REDELIVERY_TIMEOUT_MS });
       expect(deliveries.map((message) => [numbered(message), message.redelivered])).toEqual([
@@ -141,7 +143,7 @@ export function describeBusContract(name: string, createBus: () => Promise<BusUn
     });
 
     it('runs up to `concurrency` handlers at once, started in publish order', async () => {
-      await publishNumbers('cmd.alice', [1, 2, 3, 4, 5, 6]);
+      await publishNumbers(ALICE, [1, 2, 3, 4, 5, 6]);
       const started: number[] = [];
       const fourStarted = Promise.withResolvers<void>();
       let running = 0;
@@ -172,7 +174,7 @@ export function describeBusContract(name: string, createBus: () => Promise<BusUn
       await bus.subscribe('evt.*.done', (message) => void done.push(message));
       const allEvents = await bus.subscribe('evt.>', (message) => void everyEvent.push(message.subject));
 
-      await bus.publish('cmd.alice', { n: 1 }, { msgId: 'c1' });
+      await bus.publish(ALICE, { n: 1 }, { msgId: 'c1' });
       await bus.publish('evt.alice.started', { n: 2 }, { msgId: 'e2' });
       await bus.publish('evt.bob.done', { n: 3 }, { msgId: 'e3', headers: { 'x-trace': 't3' } });
       await vi.waitFor(() => expect(everyEvent).toEqual(['evt.alice.started', 'evt.bob.done']));
@@ -220,21 +222,59 @@ export function describeBusContract(name: string, createBus: () => Promise<BusUn
       expect(Date.now() - startedAt).toBeLessThan(900);
     });
 
-    it('refuses durable operations outside cmd. and evt. with COMMAND_INVALID', async () => {
+    it('refuses durable operations outside the stored subjects with COMMAND_INVALID', async () => {
       await expect(bus.publish('ctl.restart', {}, { msgId: 'x' })).rejects.toMatchObject({ code: 'COMMAND_INVALID' });
       await expect(bus.publish('cmd.*', {}, { msgId: 'y' })).rejects.toMatchObject({ code: 'COMMAND_INVALID' });
+      // A command subject has exactly three tokens after cmd: anything else would be stored where no consumer reads.
+      await expect(bus.publish('cmd.alice', {}, { msgId: 'z' })).rejects.toMatchObject({ code: 'COMMAND_INVALID' });
+      await expect(bus.publish('cmd.task.7.alice.extra', {}, { msgId: 'w' })).rejects.toMatchObject({ code: 'COMMAND_INVALID' });
+      await expect(bus.consume('cmd.alice', async () => {}, { durable: 'never' })).rejects.toMatchObject({ code: 'COMMAND_INVALID' });
       await expect(bus.consume('ctl.>', async () => {}, { durable: 'control' })).rejects.toMatchObject({ code: 'COMMAND_INVALID' });
       await expect(bus.consume('cmd.>', async () => {}, { durable: 'bad.name' })).rejects.toMatchObject({ code: 'COMMAND_INVALID' });
+    });
+
+    it("gives a shard's consumer every kind of command for that shard, and only those", async () => {
+      const received: string[] = [];
+      await bus.consume('cmd.*.7.*', async (message) => void received.push(message.subject), { durable: 'shard-7' });
+      await bus.publish('cmd.task.7.alice', { n: 1 }, { msgId: 'k1' });
+      await bus.publish('cmd.decision.7.alice', { n: 2 }, { msgId: 'k2' });
+      await bus.publish('cmd.task.8.bob', { n: 3 }, { msgId: 'k3' });
+      await bus.publish('cmd.definition.7.carol', { n: 4 }, { msgId: 'k4' });
+
+      await vi.waitFor(() => expect(received).toHaveLength(3));
+      await sleep(SETTLE_MS);
+      expect(received).toEqual(['cmd.task.7.alice', 'cmd.decision.7.alice', 'cmd.definition.7.carol']);
+    });
+
+    it('reads stored messages (dead letters) back oldest first, from a time, without consuming them', async () => {
+      expect(await bus.read('dlq.>')).toEqual([]);
+      await bus.publish('dlq.malformed', { n: 1 }, { msgId: 'd1' });
+      await bus.publish('evt.alice.done', { n: 2 }, { msgId: 'e2' });
+      await sleep(20);
+      const between = Date.now();
+      await sleep(20);
+      await bus.publish('dlq.mismatch', { n: 3 }, { msgId: 'd3', headers: { 'x-trace': 't3' } });
+
+      const all = await bus.read('dlq.>');
+      expect(all.map((message) => [message.subject, numbered(message)])).toEqual([
+        ['dlq.malformed', 1],
+        ['dlq.mismatch', 3],
+      ]);
+      expect(all[1]).toMatchObject({ headers: { 'x-trace': 't3' }, redelivered: false });
+      expect(all[0]!.storedAt).toBeLessThan(between);
+      expect((await bus.read('dlq.>', { since: between })).map(numbered)).toEqual([3]);
+      expect((await bus.read('dlq.>', { limit: 1 })).map(numbered)).toEqual([1]);
+      expect((await bus.read('dlq.>')).map(numbered)).toEqual([1, 3]);
     });
 
     it('stops delivering after close() and refuses further calls with BUS_UNAVAILABLE', async () => {
       const received: number[] = [];
       await bus.consume('cmd.>', async (message) => void received.push(numbered(message)), { durable: 'closing' });
-      await publishNumbers('cmd.alice', [1]);
+      await publishNumbers(ALICE, [1]);
       await vi.waitFor(() => expect(received).toEqual([1]));
 
       await bus.close();
-      await expect(bus.publish('cmd.alice', { n: 2 }, { msgId: 'm2' })).rejects.toMatchObject({ code: 'BUS_UNAVAILABLE' });
+      await expect(bus.publish(ALICE, { n: 2 }, { msgId: 'm2' })).rejects.toMatchObject({ code: 'BUS_UNAVAILABLE' });
       await expect(bus.request('ctl.echo', {})).rejects.toMatchObject({ code: 'BUS_UNAVAILABLE' });
       expect(received).toEqual([1]);
     });

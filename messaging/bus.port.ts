@@ -10,6 +10,19 @@ export interface BusMessage {
   redelivered: boolean;
 }
 
+/** A message as the durable log keeps it. */
+export interface StoredMessage extends BusMessage {
+  /** When the log stored it (epoch ms). */
+  storedAt: number;
+}
+
+export interface ReadOptions {
+  /** Only messages stored at or after this time (epoch ms). */
+  since?: number;
+  /** At most this many, the oldest first. Default 1,000. */
+  limit?: number;
+}
+
 export interface Subscription {
   stop(): Promise<void>;
 }
@@ -48,8 +61,9 @@ export interface RespondOptions {
 
 export interface Bus {
   /**
-   * Durable publish to a `cmd.>`, `evt.>` or `trg.>` subject. Resolves once stored; retries with backoff
-   * while the server is away, then rejects with BUS_UNAVAILABLE.
+   * Durable publish to a stored subject (`STORED_SUBJECTS`: `cmd.<kind>.<shard>.<coworker>`,
+   * `evt.>`, `trg.>`, `dlq.>`). Resolves once stored; retries with backoff while the server is
+   * away, then rejects with BUS_UNAVAILABLE.
    */
   publish(subject: string, data: unknown, options: PublishOptions): Promise<void>;
   /**
@@ -57,6 +71,11 @@ export interface Bus {
    * message; one that throws gets it again later, with backoff.
    */
   consume(subject: string, handler: (message: BusMessage) => Promise<void>, options: ConsumeOptions): Promise<Subscription>;
+  /**
+   * The stored messages whose subject matches, oldest first, without acknowledging or moving any
+   * consumer (on NATS an ordered consumer): for reading a log such as the dead letters.
+   */
+  read(subject: string, options?: ReadOptions): Promise<StoredMessage[]>;
   /** Live fan-out of messages published from now on (durable subjects included); nothing is replayed. */
   subscribe(subject: string, handler: (message: BusMessage) => void): Promise<Subscription>;
   /** Request/reply. Rejects with the responder's CoworkersError, NO_RESPONDERS or REQUEST_TIMEOUT. */

@@ -1,9 +1,6 @@
 // Subject and name rules shared by both adapters, so a mistake fails the same way (with
 // COMMAND_INVALID) in embedded mode as it does against a NATS server.
-import { CoworkersError } from '../protocol/index.ts';
-
-/** Subject roots that live in the durable log (JetStream); everything else is live only. */
-const DURABLE_ROOTS = ['cmd', 'evt', 'trg'];
+import { CoworkersError, STORED_SUBJECTS } from '../protocol/index.ts';
 
 const TOKEN = /^[^\s.*>]+$/;
 
@@ -24,26 +21,30 @@ export function assertSubject(subject: string, options: { wildcards: boolean }):
       `"${subject}" is not a valid ${options.wildcards ? 'subject pattern' : 'subject'}`,
       options.wildcards
         ? 'Use dot-separated tokens without spaces; `*` matches one token and a final `>` the rest.'
-        : 'Use dot-separated tokens without spaces or wildcards, e.g. "cmd.<coworkerId>".',
+        : 'Use dot-separated tokens without spaces or wildcards, e.g. "evt.<coworkerId>.<type>".',
     );
   }
 }
 
-/** Durable operations (publish, consume) only accept `cmd.…`, `evt.…` and `trg.…` subjects. */
+/**
+ * Durable operations only take what the log stores (`STORED_SUBJECTS`): a publish must be one of
+ * its subjects, a consumer's pattern must be able to match one. JetStream refuses the others too
+ * (no stream answers, or the filter is not a subset), this says why in both adapters.
+ */
 export function assertDurableSubject(subject: string, options: { wildcards: boolean }): void {
   assertSubject(subject, options);
-  const root = subject.split('.')[0] ?? '';
-  if (!DURABLE_ROOTS.includes(root)) {
+  const stored = STORED_SUBJECTS.some((pattern) => (options.wildcards ? patternsOverlap(pattern, subject) : subjectMatches(pattern, subject)));
+  if (!stored) {
     throw invalid(
-      `"${subject}" is not a durable subject: only cmd.…, evt.… and trg.… subjects are stored`,
-      'Publish commands to cmd.<coworkerId> and events to evt.<coworkerId>.<type>; use request() for calls.',
+      `"${subject}" is not a durable subject: only cmd.<kind>.<shard>.<coworker>, evt.…, trg.… and dlq.… subjects are stored`,
+      'Publish commands to subjects.command(kind, coworkerId) and events to evt.<coworkerId>.<type>; use request() for calls.',
     );
   }
 }
 
 export function assertPrefix(prefix: string): void {
   if (!prefix.split('.').every((token) => TOKEN.test(token))) {
-    throw invalid(`"${prefix}" is not a valid subject prefix`, 'Use dot-separated tokens without spaces or wildcards, e.g. "coworkers.v1".');
+    throw invalid(`"${prefix}" is not a valid subject prefix`, 'Use dot-separated tokens without spaces or wildcards, e.g. "coworkers.v2".');
   }
 }
 
@@ -64,4 +65,17 @@ export function subjectMatches(pattern: string, subject: string): boolean {
     if (token !== '*' && token !== subjectTokens[index]) return false;
   }
   return patternTokens.length === subjectTokens.length;
+}
+
+/** True when some subject matches both patterns (NATS: the subjects "collide"). */
+export function patternsOverlap(first: string, second: string): boolean {
+  const a = first.split('.');
+  const b = second.split('.');
+  for (let index = 0; index < Math.max(a.length, b.length); index++) {
+    const [x, y] = [a[index], b[index]];
+    if (x === undefined || y === undefined) return false;
+    if (x === '>' || y === '>') return true;
+    if (x !== '*' && y !== '*' && x !== y) return false;
+  }
+  return true;
 }

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { CoworkersError, DEFAULT_SUBJECT_PREFIX, isCoworkersError } from '../protocol/index.ts';
 import { assertHeaders, encodeJson, errorReply, openReply, successReply } from './bus.codec.ts';
 import { busClosedError, createInFlight, createSubscriptionSet, type InFlight } from './bus.lifecycle.ts';
-import type { Bus, BusMessage } from './bus.port.ts';
+import type { Bus, BusMessage, StoredMessage } from './bus.port.ts';
 import { assertDurableName, assertDurableSubject, assertPrefix, assertSubject, subjectMatches } from './bus.subjects.ts';
 import { createConsumerGroup, type ConsumerGroup } from './memory.consumer-group.ts';
 import { createMemoryLog } from './memory.log.ts';
@@ -19,6 +19,7 @@ export interface MemoryBusOptions {
 }
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
+const DEFAULT_READ_LIMIT = 1_000;
 
 interface LiveSubscriber {
   pattern: string;
@@ -117,6 +118,19 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
       assertDurableName(consumeOptions.durable);
       const leave = groupNamed(consumeOptions.durable).join(subject, handler, Math.max(1, consumeOptions.concurrency ?? 1));
       return subscriptions.track(leave);
+    },
+
+    async read(subject, readOptions = {}) {
+      assertOpen();
+      assertDurableSubject(subject, { wildcards: true });
+      const since = readOptions.since ?? 0;
+      const limit = readOptions.limit ?? DEFAULT_READ_LIMIT;
+      const found: StoredMessage[] = [];
+      for (let entry = log.nextMatching(0, subject); entry && found.length < limit; entry = log.nextMatching(entry.seq, subject)) {
+        if (entry.storedAt < since) continue;
+        found.push({ subject: entry.subject, data: JSON.parse(entry.payload), headers: { ...entry.headers }, redelivered: false, storedAt: entry.storedAt });
+      }
+      return found;
     },
 
     async subscribe(subject, handler) {

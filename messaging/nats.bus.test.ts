@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { jetstreamManager } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { pino } from 'pino';
 import { CoworkersError } from '../protocol/index.ts';
 import { ensureBinary, freePort } from '../scripts/test-servers.ts';
@@ -43,6 +43,47 @@ describeBusContract('the NATS bus', async () => {
     await connection.close();
     throw error;
   }
+});
+
+describe('the NATS bus of a process that may not manage the stream (a gateway, a connector)', () => {
+  let connection: NatsConnection;
+  const prefix = uniquePrefix();
+
+  beforeEach(async () => {
+    connection = await connect({ servers: process.env.NATS_URL });
+  });
+
+  afterEach(async () => {
+    await (await jetstreamManager(connection)).streams.delete(streamNameFor(prefix)).catch(() => {});
+    await connection.close();
+  });
+
+  it('refuses to start before a runtime made the stream, then uses the one it made', async () => {
+    const logger = pino({ level: 'silent' });
+    const early = await createNatsBus({ connection, prefix, logger, manageStream: false }).catch((caught: unknown) => caught);
+    expect(early).toBeInstanceOf(CoworkersError);
+    expect(early).toMatchObject({ code: 'BUS_UNAVAILABLE', message: `the stream ${streamNameFor(prefix)} does not exist yet: start a runtime first` });
+
+    const runtime = await createNatsBus({ connection, prefix, logger });
+    const gateway = await createNatsBus({ connection, prefix, logger, manageStream: false });
+    const received: BusMessage[] = [];
+    await runtime.consume('cmd.>', async (message) => void received.push(message), { durable: 'runtime' });
+    await gateway.publish('cmd.task.7.alice', { n: 1 }, { msgId: 'from-gateway' });
+    await vi.waitFor(() => expect(received.map((message) => message.subject)).toEqual(['cmd.task.7.alice']));
+    await gateway.close();
+    await runtime.close();
+  });
+
+  it('sets a command whose body is not JSON aside as a dead letter', async () => {
+    const bus = await createNatsBus({ connection, prefix, logger: pino({ level: 'silent' }) });
+    await bus.consume('cmd.>', async () => expect.unreachable('a body that is not JSON never reaches a handler'), { durable: 'runtime' });
+    // As a third party would with `nats pub`, quoting gone wrong.
+    await jetstream(connection).publish(`${prefix}.cmd.task.7.alice`, '{"type": task.assign');
+    await vi.waitFor(async () => expect(await bus.read('dlq.>')).toHaveLength(1));
+    const [stored] = await bus.read('dlq.>');
+    expect(stored).toMatchObject({ subject: 'dlq.malformed', data: { reason: 'malformed', subject: 'cmd.task.7.alice', payload: '{"type": task.assign' } });
+    await bus.close();
+  });
 });
 
 /** A nats-server of the test's own, which it can kill and start again on the same port and data dir. */
@@ -125,7 +166,7 @@ describe('the NATS bus across a server outage', () => {
 
     await server.kill();
     let settled = false;
-    const publishing = bus.publish('cmd.alice', { n: 1 }, { msgId: 'during-outage' }).finally(() => {
+    const publishing = bus.publish('cmd.task.7.alice', { n: 1 }, { msgId: 'during-outage' }).finally(() => {
       settled = true;
     });
     await sleep(1_000);
@@ -135,7 +176,7 @@ describe('the NATS bus across a server outage', () => {
     await publishing;
     await vi.waitFor(() => expect(received).toHaveLength(1), { timeout: 20_000 });
     await sleep(500);
-    expect(received).toEqual([{ subject: 'cmd.alice', data: { n: 1 }, headers: {}, redelivered: false }]);
+    expect(received).toEqual([{ subject: 'cmd.task.7.alice', data: { n: 1 }, headers: {}, redelivered: false }]);
     const stream = await (await jetstreamManager(connected())).streams.info(streamNameFor(prefix));
     expect(stream.state.messages).toBe(1);
     expect(warnings).toContain('NATS publish not acknowledged, server unavailable; retrying');
@@ -148,7 +189,7 @@ describe('the NATS bus across a server outage', () => {
 
     await server.kill();
     await server.start(newDataDir());
-    await bus.publish('cmd.alice', { n: 1 }, { msgId: 'after-data-loss' });
+    await bus.publish('cmd.task.7.alice', { n: 1 }, { msgId: 'after-data-loss' });
     await vi.waitFor(() => expect(received).toEqual([1]), { timeout: 20_000 });
     expect(warnings).toContain('Re-creating the JetStream stream and consumer');
   }, 45_000);
@@ -158,7 +199,7 @@ describe('the NATS bus across a server outage', () => {
     await server.kill();
 
     const startedAt = Date.now();
-    const error = await bus.publish('cmd.alice', { n: 1 }, { msgId: 'lost' }).catch((caught: unknown) => caught);
+    const error = await bus.publish('cmd.task.7.alice', { n: 1 }, { msgId: 'lost' }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(CoworkersError);
     expect(error).toMatchObject({ code: 'BUS_UNAVAILABLE', retryable: true });
     expect(Date.now() - startedAt).toBeGreaterThanOrEqual(1_400);

@@ -2,23 +2,30 @@
 // durable pull consumer per consumer name), core NATS for live subscriptions and request/reply.
 // The connection belongs to the caller (an entry point): close() stops this bus, not the connection.
 import { ClosedConnectionError, RequestError, TimeoutError, headers as natsHeaders, type Msg, type NatsConnection } from '@nats-io/transport-node';
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Svcm } from '@nats-io/services';
 import type { Logger } from 'pino';
 import { CoworkersError, DEFAULT_SUBJECT_PREFIX, isCoworkersError } from '../protocol/index.ts';
 import { assertHeaders, decodeJson, encodeJson, errorReply, openReply, successReply } from './bus.codec.ts';
 import { busClosedError, createInFlight, createSubscriptionSet } from './bus.lifecycle.ts';
-import type { Bus, BusMessage, ServiceDescription, Subscription } from './bus.port.ts';
+import type { Bus, BusMessage, ServiceDescription, StoredMessage, Subscription } from './bus.port.ts';
 import { assertDurableName, assertDurableSubject, assertPrefix, assertSubject } from './bus.subjects.ts';
 import { startNatsConsumer } from './nats.consumer.ts';
 import { toBusMessage } from './nats.message.ts';
 import { publishWithRetry, watchReconnects } from './nats.publish.ts';
-import { ensureDurableConsumer, ensureStream } from './nats.stream.ts';
+import { checkStream, ensureDurableConsumer, ensureStream } from './nats.stream.ts';
+import { deadLetter } from './dead-letters.ts';
 
 export interface NatsBusOptions {
   connection: NatsConnection;
-  /** Subject prefix owned by this bus; default 'coworkers.v1'. */
+  /** Subject prefix owned by this bus; default 'coworkers.v2'. */
   prefix?: string;
+  /**
+   * Whether this bus creates the prefix's stream and brings it to the current config. Default
+   * true; a gateway's or a connector's bus passes false, may not touch the stream (NATS
+   * permissions), and only checks that it exists.
+   */
+  manageStream?: boolean;
   logger: Logger;
   /** How long publish() keeps retrying while the server is away before BUS_UNAVAILABLE. Default 30 s. */
   publishRetryTotalMs?: number;
@@ -26,6 +33,9 @@ export interface NatsBusOptions {
 
 const DEFAULT_PUBLISH_RETRY_TOTAL_MS = 30_000;
 const DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
+const DEFAULT_READ_LIMIT = 1_000;
+/** How long read() waits for the next stored message before taking what it has as the end. */
+const READ_IDLE_MS = 1_000;
 /** Responders form one queue group, so each request is handled by one process, not all of them. */
 const RESPONDER_QUEUE = 'coworkers-responders';
 
@@ -40,8 +50,10 @@ export async function createNatsBus(options: NatsBusOptions): Promise<Bus> {
     throw topologyError('JetStream is not available on this NATS server', error);
   });
   const js = jetstream(connection);
-  const stream = await ensureStream(jsm, prefix).catch((error: unknown) => {
-    throw topologyError(`Could not create or update the JetStream stream for "${prefix}"`, error);
+  const manageStream = options.manageStream ?? true;
+  const stream = await (manageStream ? ensureStream(jsm, prefix) : checkStream(jsm, prefix)).catch((error: unknown) => {
+    if (error instanceof CoworkersError) throw error;
+    throw topologyError(`Could not ${manageStream ? 'create or update' : 'find'} the JetStream stream for "${prefix}"`, error);
   });
   const reconnects = watchReconnects(connection);
   const subscriptions = createSubscriptionSet();
@@ -95,7 +107,7 @@ export async function createNatsBus(options: NatsBusOptions): Promise<Bus> {
     });
   }
 
-  return {
+  const bus: Bus = {
     async publish(subject, data, publishOptions) {
       assertOpen();
       assertDurableSubject(subject, { wildcards: false });
@@ -131,14 +143,41 @@ export async function createNatsBus(options: NatsBusOptions): Promise<Bus> {
         concurrency: Math.max(1, consumeOptions.concurrency ?? 1),
         handler,
         logger,
+        // A command whose body is not JSON is malformed too: set aside like any other.
+        undecodable: async (subject, text, reason) => {
+          if (subject.startsWith('cmd.')) await deadLetter(bus, { reason: 'malformed', detail: reason, subject, payload: text });
+        },
         ensureTopology: async () => {
-          await ensureStream(jsm, prefix);
+          if (manageStream) await ensureStream(jsm, prefix);
           await ensureConsumer();
         },
       }).catch((error: unknown) => {
         throw topologyError(`Could not start the durable consumer "${durable}"`, error);
       });
       return subscriptions.track(stop);
+    },
+
+    async read(subject, readOptions = {}) {
+      assertOpen();
+      assertDurableSubject(subject, { wildcards: true });
+      const limit = readOptions.limit ?? DEFAULT_READ_LIMIT;
+      // Nothing stored on the subject: answer at once rather than after an idle wait.
+      const { state } = await jsm.streams.info(stream, { subjects_filter: full(subject) });
+      if (Object.keys(state.subjects ?? {}).length === 0) return [];
+      const consumer = await js.consumers.get(stream, {
+        filter_subjects: [full(subject)],
+        ...(readOptions.since === undefined
+          ? { deliver_policy: DeliverPolicy.All }
+          : { deliver_policy: DeliverPolicy.StartTime, opt_start_time: new Date(readOptions.since).toISOString() }),
+      });
+      const found: StoredMessage[] = [];
+      while (found.length < limit) {
+        const message = await consumer.next({ expires: READ_IDLE_MS });
+        if (!message) break;
+        found.push({ ...toBusMessage(message, prefix), storedAt: Math.floor(message.info.timestampNanos / 1e6) });
+        if (message.info.pending === 0) break;
+      }
+      return found;
     },
 
     async subscribe(subject, handler) {
@@ -195,6 +234,7 @@ export async function createNatsBus(options: NatsBusOptions): Promise<Bus> {
       reconnects.stop();
     },
   };
+  return bus;
 }
 
 function requestFailure(error: unknown, subject: string, timeoutMs: number): CoworkersError {

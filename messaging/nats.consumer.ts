@@ -27,6 +27,8 @@ export interface NatsConsumerOptions {
   concurrency: number;
   handler: (message: BusMessage) => Promise<void>;
   logger: Logger;
+  /** Sets aside a body that is not JSON (e.g. as a dead letter) before it is dropped; if it throws, the message comes back later. */
+  undecodable?: (subject: string, text: string, reason: string) => Promise<void>;
   /** Creates the stream and the consumer again, for a server that lost them. */
   ensureTopology: () => Promise<void>;
 }
@@ -79,6 +81,13 @@ async function handle(message: JsMsg, options: NatsConsumerOptions, confirm: (ta
   try {
     busMessage = toBusMessage(message, options.prefix, message.redelivered);
   } catch (error) {
+    try {
+      await options.undecodable?.(message.subject.slice(options.prefix.length + 1), message.string(), error instanceof Error ? error.message : String(error));
+    } catch (setAsideError) {
+      logger.warn({ subject: message.subject, durable, err: setAsideError }, 'Could not set aside a message that is not JSON; it will be redelivered');
+      message.nak(backoffDelay(message.info.deliveryCount, HANDLER_FAILURE_BACKOFF));
+      return;
+    }
     // Redelivering a body that cannot be decoded would fail forever.
     logger.error({ subject: message.subject, durable, err: error }, 'Dropping a message that is not JSON');
     message.term('body is not JSON');

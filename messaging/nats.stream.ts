@@ -1,5 +1,5 @@
-// The JetStream topology behind one prefix: a stream holding `<prefix>.cmd.>`, `.evt.>` and `.trg.>`,
-// and one durable pull consumer per consumer name.
+// The JetStream topology behind one prefix: a stream holding `<prefix>.cmd.*.*.*`, `.evt.>`,
+// `.trg.>` and `.dlq.>` (STORED_SUBJECTS), and one durable pull consumer per consumer name.
 import { nanos } from '@nats-io/transport-node';
 import {
   AckPolicy,
@@ -10,6 +10,7 @@ import {
   type JetStreamManager,
   type StreamUpdateConfig,
 } from '@nats-io/jetstream';
+import { CoworkersError, STORED_SUBJECTS } from '../protocol/index.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const STREAM_MAX_AGE_MS = 7 * DAY_MS;
@@ -24,9 +25,10 @@ export const ACK_WAIT_MS = ACK_TIMEOUT_BACKOFF_MS[0] ?? 30_000;
 
 // JetStream API error codes this module reacts to.
 const STREAM_NAME_IN_USE = 10058;
+const STREAM_NOT_FOUND = 10059;
 const CONSUMER_ALREADY_EXISTS = 10148;
 
-/** 'coworkers.v1' → 'COWORKERS_V1' (stream names cannot contain dots). */
+/** 'coworkers.v2' → 'COWORKERS_V2' (stream names cannot contain dots). */
 export function streamNameFor(prefix: string): string {
   return prefix.toUpperCase().replace(/[^A-Z0-9_-]/g, '_');
 }
@@ -39,7 +41,7 @@ function hasCode(error: unknown, code: number): boolean {
 export async function ensureStream(jsm: JetStreamManager, prefix: string): Promise<string> {
   const name = streamNameFor(prefix);
   const updatable: Partial<StreamUpdateConfig> = {
-    subjects: [`${prefix}.cmd.>`, `${prefix}.evt.>`, `${prefix}.trg.>`],
+    subjects: STORED_SUBJECTS.map((subject) => `${prefix}.${subject}`),
     max_age: nanos(STREAM_MAX_AGE_MS),
     duplicate_window: nanos(DEDUPLICATION_WINDOW_MS),
   };
@@ -48,6 +50,25 @@ export async function ensureStream(jsm: JetStreamManager, prefix: string): Promi
   } catch (error) {
     if (!hasCode(error, STREAM_NAME_IN_USE)) throw error;
     await jsm.streams.update(name, updatable);
+  }
+  return name;
+}
+
+/**
+ * For a process that may not manage the stream (a gateway, a connector): the stream must exist
+ * already, made by a runtime or the operator. Needs only `$JS.API.STREAM.INFO.<stream>`.
+ */
+export async function checkStream(jsm: JetStreamManager, prefix: string): Promise<string> {
+  const name = streamNameFor(prefix);
+  try {
+    await jsm.streams.info(name);
+  } catch (error) {
+    if (!hasCode(error, STREAM_NOT_FOUND)) throw error;
+    throw new CoworkersError('BUS_UNAVAILABLE', `the stream ${name} does not exist yet: start a runtime first`, {
+      retryable: true,
+      hint: `A runtime ("coworkers runtime") creates it; check that it runs with the same COWORKERS_SUBJECT_PREFIX ("${prefix}").`,
+      cause: error,
+    });
   }
   return name;
 }

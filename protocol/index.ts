@@ -8,3 +8,4 @@ export * from './consequential.ts';
 export * from './audit.ts';
 export * from './assignments.ts';
 export * from './signing.ts';
+export * from './dead-letter.ts';

@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import { createAgentRunner, createAuditRecorder, createCoworkerHost, ScriptedChatModel, type Playbook } from '../actors/index.ts';
 import { createMemoryBus } from '../messaging/index.ts';
 import { createSqliteStore } from '../persistence/index.ts';
-import { CoworkersError, PROTOCOL_VERSION, coworkerDefinitionSchema, subjects, type CoworkerDefinition, type CoworkerEvent, type ToolCall, type ToolSpec } from '../protocol/index.ts';
+import { CoworkersError, PROTOCOL_VERSION, coworkerDefinitionSchema, subjects, type CommandType, type CoworkerDefinition, type CoworkerEvent, type ToolCall, type ToolSpec } from '../protocol/index.ts';
 import { waitFor } from './helpers.ts';
 
 const logger = pino({ level: 'silent' });
@@ -82,7 +82,7 @@ export async function start(options: { playbook: Playbook; definition?: Coworker
   let counter = 0;
   const send = (body: Record<string, unknown>) => {
     const id = `cmd-${++counter}`;
-    return bus.publish(subjects.command('sam'), { v: PROTOCOL_VERSION, id, coworkerId: 'sam', at: Date.now(), ...body }, { msgId: id });
+    return bus.publish(subjects.commandFor({ coworkerId: 'sam', type: body.type as CommandType }), { v: PROTOCOL_VERSION, id, coworkerId: 'sam', at: Date.now(), ...body }, { msgId: id });
   };
   const assign = (text: string, extra: Record<string, unknown> = {}) =>
     send({ type: 'task.assign', task: { id: `task-${counter + 1}`, text, source: 'person', requestedBy: MANAGER, createdAt: Date.now(), ...extra } });

@@ -38,7 +38,7 @@ async function setup() {
   };
   const approve = (approvalId: string) =>
     bus.publish(
-      subjects.command('arlo'),
+      subjects.command('decision', 'arlo'),
       { v: PROTOCOL_VERSION, id: 'decide-1', coworkerId: 'arlo', at: Date.now(), type: 'approval.decide', approvalId, decision: 'approved', by: MANAGER },
       { msgId: 'decide-1' },
     );

@@ -71,7 +71,7 @@ describe('a distributed runtime killed with SIGKILL', () => {
 
     // The restored coworker goes on: the approval decides its run, then it takes its backlog.
     await bus.publish(
-      subjects.command('arlo'),
+      subjects.command('decision', 'arlo'),
       { v: PROTOCOL_VERSION, id: 'decide-1', coworkerId: 'arlo', at: Date.now(), type: 'approval.decide', approvalId: `${approval.id}.a1`, decision: 'approved', by: 'UMANAGER1' },
       { msgId: 'decide-1' },
     );

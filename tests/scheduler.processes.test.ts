@@ -26,7 +26,7 @@ afterAll(async () => {
 const startRuntime = (env: NodeJS.ProcessEnv) => startRuntimeProcess('tests/fixtures/scheduler-runtime.ts', env, cleanups);
 
 
-/** Every command stored on `cmd.sam`, read by a durable consumer of the test's own. */
+/** Every command stored for sam on `cmd.task.<shard>.sam`, read by a durable consumer of the test's own. */
 async function storedCommandIds(prefix: string): Promise<string[]> {
   const connection = await connect({ servers: process.env.NATS_URL });
   const bus = await createNatsBus({ connection, prefix, logger: pino({ level: 'silent' }) });
@@ -34,7 +34,7 @@ async function storedCommandIds(prefix: string): Promise<string[]> {
     const ids: string[] = [];
     let lastArrival = Date.now();
     const subscription = await bus.consume(
-      subjects.command('sam'),
+      subjects.command('task', 'sam'),
       async (message) => {
         ids.push((message.data as Command).id);
         lastArrival = Date.now();

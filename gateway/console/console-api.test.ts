@@ -41,7 +41,7 @@ async function recordCommands(): Promise<{ commands: Command[]; stop(): Promise<
 /** Publishes a command nobody handles and waits until the recorder has it: every earlier publish has been delivered by then. */
 async function barrier(recorder: { commands: Command[] }): Promise<void> {
   const id = `barrier-${Math.random()}`;
-  await fixture.bus.publish(subjects.command('barrier'), { id, coworkerId: 'barrier' }, { msgId: id });
+  await fixture.bus.publish(subjects.command('task', 'barrier'), { id, coworkerId: 'barrier' }, { msgId: id });
   await expect.poll(() => recorder.commands.some((command) => command.id === id)).toBe(true);
 }
 
@@ -344,7 +344,7 @@ describe('deciding approvals', () => {
   it("an approver's decision goes to the coworker as approval.decide by her Slack id; a repeat is 409", async () => {
     // A stand-in for ava: applies the decision to its status and says so, as the real host does.
     const received: Command[] = [];
-    const stub = await fixture.bus.subscribe(subjects.command('ava'), (message) => {
+    const stub = await fixture.bus.subscribe(subjects.command('decision', 'ava'), (message) => {
       const command = message.data as Command;
       received.push(command);
       if (command.type !== 'approval.decide') return;
