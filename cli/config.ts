@@ -7,6 +7,9 @@ const configSchema = z.object({
   MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, { message: 'MONGODB_URI must start with mongodb:// or mongodb+srv://' }).optional(),
   MONGODB_DB: z.string().min(1).default('coworkers'),
   COWORKERS_SUBJECT_PREFIX: z.string().min(1).optional(),
+  // This process's NATS identity (a seed file from `coworkers nats-config`) and whose signatures it trusts.
+  NATS_NKEY_FILE: z.string().min(1).optional(),
+  COWORKERS_TRUST_FILE: z.string().min(1).optional(),
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_BASE_URL: z.string().url({ message: 'OPENAI_BASE_URL must be a URL such as http://localhost:11434/v1' }).optional(),
   COWORKERS_MODEL: z.string().min(1).default('gpt-4o-mini'),
@@ -50,7 +53,7 @@ export function distributedUrls(config: Config): { natsUrl: string; mongoUri: st
   if (!config.NATS_URL || !config.MONGODB_URI) {
     const missing = [!config.NATS_URL && 'NATS_URL', !config.MONGODB_URI && 'MONGODB_URI'].filter(Boolean).join(' and ');
     throw new CoworkersError('COMMAND_INVALID', `${missing} must be set for the distributed mode.`, {
-      hint: 'e.g. NATS_URL=nats://127.0.0.1:4222 MONGODB_URI=mongodb://127.0.0.1:27017/ (docker compose up -d nats mongo starts both).',
+      hint: 'e.g. NATS_URL=nats://127.0.0.1:4222 MONGODB_URI=mongodb://127.0.0.1:27017/ (docker compose keeps both inside its network: run the CLI there, see Distributed mode in the README).',
     });
   }
   return { natsUrl: config.NATS_URL, mongoUri: config.MONGODB_URI };

@@ -30,9 +30,11 @@ import {
 } from '../gateway/index.ts';
 import { createNatsBus, readDeadLetters, readShardMap } from '../messaging/index.ts';
 import { createMongoStore, createSqliteStore, type CoworkerSummary, type Store } from '../persistence/index.ts';
-import { CoworkersError, durationMs, durationSchema, isCoworkersError, type AuditQuery } from '../protocol/index.ts';
+import { CoworkersError, DEFAULT_SUBJECT_PREFIX, durationMs, durationSchema, isCoworkersError, type AuditQuery } from '../protocol/index.ts';
 import { distributedUrls, readConfig, slackConfig, type Config } from './config.ts';
 import { connectMongo, connectNats } from './connections.ts';
+import { loadIdentity, type Identity } from './identity.ts';
+import { writeNatsConfig } from './nats-config.ts';
 import { embeddedPaths, startDistributed, startEmbedded, type WorkOptions } from './runtime.ts';
 import { serveOneConnector, toolListing } from './connector-commands.ts';
 import { formatTools } from './tool-listing.ts';
@@ -70,6 +72,9 @@ Commands:
   tools [--dir coworkers] [--json]           every tool: risk, scopes, which coworkers may call it
   connector <name> [--dir coworkers]         serve one connector of connectors.yaml as its own process
                                              (distributed mode; run the runtime with --external-connectors)
+  nats-config --out <dir> [--dir coworkers] [--store-dir <path>] [--rotate]
+                                             one NATS identity per service: nats-server.conf, a seed per
+                                             service kind (runtime.nk, …; kept unless --rotate), identities.json
 
 The other commands talk to the "coworkers up" running in this folder, or to the distributed
 deployment when NATS_URL and MONGODB_URI are set.`;
@@ -121,11 +126,23 @@ function runUntilSignal(running: Array<{ close(): Promise<void> }>, logger: Logg
   });
 }
 
-/** The deployment's bus and store, as a client (the CLI, a gateway) sees them. */
-async function connectDistributed(config: Config, logger: Logger) {
+/** Who this process is on NATS; remembered so an error about a refused subject can name it. */
+let identity: Identity | undefined;
+function distributedIdentity(config: Config, logger: Logger): Identity {
+  identity ??= loadIdentity(config, { logger });
+  return identity;
+}
+
+/**
+ * The deployment's bus and store, as a client (the CLI, a gateway, a connector) sees them. Only
+ * what may change the stream (a runtime, the operator's commands that write) manages it; the
+ * others only check it exists, which is all their NATS permissions allow.
+ */
+async function connectDistributed(config: Config, logger: Logger, options: { manageStream: boolean }) {
   const { natsUrl, mongoUri } = distributedUrls(config);
+  const self = distributedIdentity(config, logger);
   const mongo = await connectMongo(mongoUri);
-  const connection = await connectNats(natsUrl, logger).catch(async (error: unknown) => {
+  const connection = await connectNats(natsUrl, logger, self).catch(async (error: unknown) => {
     await mongo.close();
     throw error;
   });
@@ -133,15 +150,21 @@ async function connectDistributed(config: Config, logger: Logger) {
     await connection.close();
     await mongo.close();
   };
-  const bus = await createNatsBus({ connection, logger, ...(config.COWORKERS_SUBJECT_PREFIX ? { prefix: config.COWORKERS_SUBJECT_PREFIX } : {}) }).catch(async (error: unknown) => {
+  const bus = await createNatsBus({
+    connection,
+    logger,
+    manageStream: options.manageStream,
+    ...(config.COWORKERS_SUBJECT_PREFIX ? { prefix: config.COWORKERS_SUBJECT_PREFIX } : {}),
+  }).catch(async (error: unknown) => {
     await close();
     throw error;
   });
-  return { bus, store: createMongoStore({ db: mongo.db(config.MONGODB_DB) }), now: Date.now, close };
+  return { bus, store: createMongoStore({ db: mongo.db(config.MONGODB_DB) }), now: Date.now, close, identity: self };
 }
 
-async function withDistributed<T>(config: Config, logger: Logger, work: (deps: Parameters<typeof assignTask>[0]) => Promise<T>): Promise<T> {
-  const connections = await connectDistributed(config, logger);
+/** A one-off command as the operator: `writes` when it sends a command (and may create the stream). */
+async function withDistributed<T>(config: Config, logger: Logger, work: (deps: Parameters<typeof assignTask>[0]) => Promise<T>, writes = false): Promise<T> {
+  const connections = await connectDistributed(config, logger, { manageStream: writes });
   try {
     return await work(connections);
   } finally {
@@ -181,6 +204,9 @@ async function main(argv: string[]): Promise<number> {
       to: { type: 'string' },
       team: { type: 'string' },
       manager: { type: 'string' },
+      out: { type: 'string' },
+      'store-dir': { type: 'string' },
+      rotate: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -211,7 +237,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'gateway': {
-      const connections = await connectDistributed(config, logger);
+      const connections = await connectDistributed(config, logger, { manageStream: false });
       const gateways = await startGateways({ config, ...connections, dir: resolve(values.dir), logger, oneTimePasswords: config.COWORKERS_ONE_TIME_PASSWORDS }).catch(async (error: unknown) => {
         await connections.close();
         throw error;
@@ -228,6 +254,7 @@ async function main(argv: string[]): Promise<number> {
         dir,
         natsUrl,
         mongoUri,
+        identity: distributedIdentity(config, logger),
         dbName: config.MONGODB_DB,
         ...(config.COWORKERS_SUBJECT_PREFIX ? { subjectPrefix: config.COWORKERS_SUBJECT_PREFIX } : {}),
       });
@@ -258,7 +285,7 @@ async function main(argv: string[]): Promise<number> {
         console.log('Embedded mode: "coworkers up" hosts every coworker in its one process. Set NATS_URL and MONGODB_URI to see a distributed deployment.');
         return 0;
       }
-      const connection = await connectNats(distributedUrls(config).natsUrl, logger);
+      const connection = await connectNats(distributedUrls(config).natsUrl, logger, distributedIdentity(config, logger));
       try {
         const members = await readShardMap({ connection, ...(config.COWORKERS_SUBJECT_PREFIX ? { prefix: config.COWORKERS_SUBJECT_PREFIX } : {}) });
         const coworkers = await withDistributed(config, logger, (deps) => listCoworkers(deps.store));
@@ -274,7 +301,7 @@ async function main(argv: string[]): Promise<number> {
         throw new CoworkersError('COMMAND_INVALID', 'send needs a coworker and a task, or --job.', { hint: 'e.g. coworkers send ava "Pull last week\'s ad spend", or coworkers send ava --job weekly-ad-report' });
       }
       const task: AssignTaskRequest = { coworkerId, text: words.join(' '), requestedBy: values.as, ...(values.job ? { jobId: values.job } : {}) };
-      const sent = distributed ? await withDistributed(config, logger, (deps) => assignTask(deps, task)) : await createControlClient(socket).assignTask(task);
+      const sent = distributed ? await withDistributed(config, logger, (deps) => assignTask(deps, task), true) : await createControlClient(socket).assignTask(task);
       console.log(values.json ? JSON.stringify(sent) : `Task ${sent.id} queued for ${coworkerId}.`);
       return 0;
     }
@@ -287,7 +314,7 @@ async function main(argv: string[]): Promise<number> {
       const people = await loadPeople(dir);
       const request: AssignRequest = { coworkerId, by: values.as, ...(values.team ? { team: values.team } : {}), ...(values.manager ? { manager: values.manager } : {}) };
       const result = distributed
-        ? await withDistributed(config, logger, (deps) => assignCoworker(deps, people, request))
+        ? await withDistributed(config, logger, (deps) => assignCoworker(deps, people, request), true)
         : await createControlClient(socket).assignCoworker(request, dir);
       console.log(values.json ? JSON.stringify(result) : describeAssignment(result, (id) => teamName(people, id)));
       return 0;
@@ -298,7 +325,7 @@ async function main(argv: string[]): Promise<number> {
         throw new CoworkersError('COMMAND_INVALID', 'reassign needs a coworker, one of its queued task ids and --to.', { hint: 'e.g. coworkers reassign sam <task id> --to otto ("send" prints task ids)' });
       }
       const move = { coworkerId, taskId, to: values.to, by: values.as };
-      const result = distributed ? await withDistributed(config, logger, (deps) => reassignTask(deps, move)) : await createControlClient(socket).reassignTask(move);
+      const result = distributed ? await withDistributed(config, logger, (deps) => reassignTask(deps, move), true) : await createControlClient(socket).reassignTask(move);
       if (values.json) console.log(JSON.stringify(result));
       else if (result.status === 'accepted') console.log(`${result.to} took task ${taskId} from ${coworkerId} (now task ${result.newTaskId}).`);
       else if (result.status === 'unconfirmed') console.log(`Sent to ${coworkerId}; ${result.to} has not answered yet ("coworkers audit ${coworkerId}" shows it once it does).`);
@@ -321,7 +348,7 @@ async function main(argv: string[]): Promise<number> {
         ...(values.reason ? { reason: values.reason } : {}),
       };
       const result = distributed
-        ? await withDistributed(config, logger, (deps) => decideApproval(deps, request))
+        ? await withDistributed(config, logger, (deps) => decideApproval(deps, request), true)
         : await createControlClient(socket).decideApproval(request);
       if (result.status === 'refused') {
         throw new CoworkersError('COMMAND_INVALID', `${result.coworkerId} refused the decision: ${result.reason}.`, {
@@ -357,7 +384,7 @@ async function main(argv: string[]): Promise<number> {
           hint: 'Set NATS_URL and MONGODB_URI, and start the runtime with --external-connectors.',
         });
       }
-      const connections = await connectDistributed(config, logger);
+      const connections = await connectDistributed(config, logger, { manageStream: false });
       const served = await serveOneConnector({ name, dir: resolve(values.dir), dataDir: resolve(values.data), ...connections, logger }).catch(async (error: unknown) => {
         await connections.close();
         throw error;
@@ -388,6 +415,25 @@ async function main(argv: string[]): Promise<number> {
       console.log(values.json ? JSON.stringify(listing, null, 2) : formatTools(listing));
       return 0;
     }
+    case 'nats-config': {
+      if (!values.out) throw new CoworkersError('COMMAND_INVALID', 'nats-config needs --out, the folder to write the server config and the seeds to.', { hint: 'e.g. coworkers nats-config --out nats --dir examples' });
+      const written = writeNatsConfig({
+        out: values.out,
+        dir: resolve(values.dir),
+        prefix: config.COWORKERS_SUBJECT_PREFIX ?? DEFAULT_SUBJECT_PREFIX,
+        rotate: values.rotate,
+        ...(values['store-dir'] ? { storeDir: values['store-dir'] } : {}),
+      });
+      if (values.json) {
+        console.log(JSON.stringify(written, null, 2));
+        return 0;
+      }
+      const kept = written.files.filter((file) => file.endsWith('.nk') && !written.created.includes(file));
+      console.log(`Wrote ${written.files.filter((file) => !kept.includes(file)).join(', ')}`);
+      if (kept.length > 0) console.log(`Kept ${kept.join(', ')} (--rotate makes new ones)`);
+      console.log(`\nRun nats-server -c ${written.files[0]}, and give each process its seed: NATS_NKEY_FILE=${resolve(values.out)}/runtime.nk coworkers runtime, gateway.nk for the gateway, operator.nk for these commands, connector-<name>.nk for each connector.`);
+      return 0;
+    }
     default:
       throw new CoworkersError('COMMAND_INVALID', `Unknown command "${command}".`, { hint: 'Run "coworkers --help" for the list of commands.' });
   }
@@ -397,7 +443,8 @@ try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
   if (isCoworkersError(error)) {
-    console.error(`error: ${error.message}${error.hint ? `\nhint: ${error.hint}` : ''}`);
+    const as = isCoworkersError(error, 'PERMISSION_DENIED') && identity ? ` (identity: ${identity.name})` : '';
+    console.error(`error: ${error.message}${as}${error.hint ? `\nhint: ${error.hint}` : ''}`);
   } else {
     console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
     if (process.env.DEBUG) console.error(error);

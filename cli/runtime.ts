@@ -21,6 +21,7 @@ import { createMemoryBus, createNatsBus, createShardLeases, type Bus, type Shard
 import { createMongoStore, createSqliteStore, type Documents, type Store } from '../persistence/index.ts';
 import { withAssignments, type CoworkerDefinition, type ToolSpec } from '../protocol/index.ts';
 import { connectMongo, connectNats } from './connections.ts';
+import type { Identity } from './identity.ts';
 
 export interface Runtime {
   host: CoworkerHost;
@@ -150,6 +151,8 @@ export interface DistributedOptions extends WorkOptions {
   dir: string;
   natsUrl: string;
   mongoUri: string;
+  /** Who this process is on NATS (its nkey login), from loadIdentity. */
+  identity?: Identity;
   dbName: string;
   subjectPrefix?: string;
 }
@@ -157,7 +160,7 @@ export interface DistributedOptions extends WorkOptions {
 export async function startDistributed(options: DistributedOptions): Promise<Runtime> {
   const definitions = await definitionsIn(options.dir);
   const { logger } = options;
-  const connection = await connectNats(options.natsUrl, logger);
+  const connection = await connectNats(options.natsUrl, logger, options.identity);
   const mongo = await connectMongo(options.mongoUri).catch(async (error: unknown) => {
     await connection.close();
     throw error;

@@ -13,6 +13,7 @@ import { assertDurableName, assertDurableSubject, assertPrefix, assertSubject } 
 import { startNatsConsumer } from './nats.consumer.ts';
 import { toBusMessage } from './nats.message.ts';
 import { publishWithRetry, watchReconnects } from './nats.publish.ts';
+import { permissionDenied } from './nats.refusals.ts';
 import { checkStream, ensureDurableConsumer, ensureStream } from './nats.stream.ts';
 import { deadLetter } from './dead-letters.ts';
 
@@ -238,6 +239,8 @@ export async function createNatsBus(options: NatsBusOptions): Promise<Bus> {
 }
 
 function requestFailure(error: unknown, subject: string, timeoutMs: number): CoworkersError {
+  const denied = permissionDenied(error);
+  if (denied) return denied;
   if (error instanceof RequestError && error.isNoResponders()) {
     return new CoworkersError('NO_RESPONDERS', `Nobody answers requests on "${subject}"`, {
       retryable: true,
@@ -259,6 +262,8 @@ function requestFailure(error: unknown, subject: string, timeoutMs: number): Cow
 }
 
 function topologyError(message: string, error: unknown): CoworkersError {
+  const denied = permissionDenied(error);
+  if (denied) return denied;
   return new CoworkersError('BUS_UNAVAILABLE', `${message}: ${reasonOf(error)}`, {
     retryable: true,
     hint: 'Check that nats-server runs with JetStream enabled (-js) and is reachable.',

@@ -18,6 +18,7 @@ import type { JetStreamClient } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
 import { CoworkersError } from '../protocol/index.ts';
 import { backoffDelay } from './bus.lifecycle.ts';
+import { permissionDenied } from './nats.refusals.ts';
 
 const ATTEMPT_TIMEOUT_MS = 5_000;
 const RETRY_BACKOFF = { initialMs: 250, maxMs: 4_000 };
@@ -72,6 +73,8 @@ function isServerAway(error: unknown): boolean {
 }
 
 function refusal(error: unknown, subject: string): CoworkersError {
+  const denied = permissionDenied(error);
+  if (denied) return denied;
   const reason = error instanceof Error ? error.message : String(error);
   if (error instanceof ClosedConnectionError || error instanceof DrainingConnectionError) {
     return new CoworkersError('BUS_UNAVAILABLE', `Cannot publish to "${subject}": the NATS connection is closed`, {
@@ -111,7 +114,8 @@ export async function publishWithRetry(publish: JetStreamPublish): Promise<void>
       await ackOrReconnect(js.publish(subject, publish.payload, { msgID: msgId, headers, timeout }), reconnects);
       return;
     } catch (error) {
-      if (!isServerAway(error)) throw refusal(error, subject);
+      // A refused subject comes as a RequestError too, but waiting will not change the server's mind.
+      if (!isServerAway(error) || permissionDenied(error)) throw refusal(error, subject);
       const retryInMs = Math.min(backoffDelay(attempt, RETRY_BACKOFF), deadline - Date.now());
       if (retryInMs <= 0) {
         throw new CoworkersError('BUS_UNAVAILABLE', `Could not publish to "${subject}": no JetStream ack within ${publish.retryTotalMs} ms`, {

@@ -120,6 +120,30 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
+export interface ConfiguredNats {
+  url: string;
+  /** The folder of the config it runs (from `coworkers nats-config --out`). */
+  dir: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * A nats-server running the config `coworkers nats-config` wrote into `dir` (JetStream data where
+ * its store_dir says, `<dir>/jetstream` by default), on a free loopback port: the flags override
+ * the config's listen address.
+ */
+export async function startNatsWithConfig(dir: string): Promise<ConfiguredNats> {
+  const port = await freePort();
+  const child = spawn(ensureBinary('nats-server'), ['-c', join(dir, 'nats-server.conf'), '-a', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  try {
+    await waitForPort(port, child, 'nats-server');
+  } catch (error) {
+    await stopChild(child);
+    throw error;
+  }
+  return { url: `nats://127.0.0.1:${port}`, dir, stop: () => stopChild(child) };
+}
+
 export async function startTestServers(): Promise<TestServers> {
   const children: ChildProcess[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'coworkers-servers-'));
