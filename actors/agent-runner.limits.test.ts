@@ -4,7 +4,7 @@
 // again, whatever it would answer the second time.
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { coworkerDefinitionSchema, type ToolCall } from '../protocol/index.ts';
+import { coworkerDefinitionSchema, ephemeralSigner, type ToolCall } from '../protocol/index.ts';
 import { MANAGER, definition, start, stopAll, tools } from '../tests/agent-runner-harness.ts';
 import { waitFor } from '../tests/helpers.ts';
 import { createAgentRunner, ScriptedChatModel, type Playbook } from './index.ts';
@@ -73,7 +73,7 @@ describe('a written-ahead turn', () => {
     // Like a real model: asked twice, it answers differently.
     const varying: Playbook = ({ turn }) => (asked++, turn === 0 ? { calls: [{ tool: 'sheets.appendRow', args: { row: randomUUID() } }, { tool: 'sheets.appendRow', args: { row: randomUUID() } }] } : { text: 'done' });
     const calls: ToolCall[] = [];
-    const runner = createAgentRunner({ model: new ScriptedChatModel({ fallback: varying }), tools, callTool: async (call) => (calls.push(call), { result: { ok: true }, replayed: false }) });
+    const runner = createAgentRunner({ model: new ScriptedChatModel({ fallback: varying }), tools, callTool: async (call) => (calls.push(call), { result: { ok: true }, replayed: false }), signer: ephemeralSigner() });
     const task = { id: 't1', text: 'two rows', source: 'person' as const, requestedBy: MANAGER, createdAt: 0 };
     const context: RunContext = { coworkerId: 'sam', task, notes: [], run: null, definition: coworker, signal: new AbortController().signal, audit: async () => {}, now: () => 0 };
     // Each step starts from what the last one stored, through JSON, as after a restore.

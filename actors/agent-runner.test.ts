@@ -2,8 +2,8 @@
 // playing each test's playbook, a connector that counts executions by idempotency key, and the
 // audit trail stored through the recorder.
 import { afterEach, describe, expect, it } from 'vitest';
-import { PROTOCOL_VERSION, approvalHash } from '../protocol/index.ts';
-import { MANAGER, countingConnector, definition, start, stopAll } from '../tests/agent-runner-harness.ts';
+import { PROTOCOL_VERSION, approvalHash, hasValidSignature } from '../protocol/index.ts';
+import { MANAGER, countingConnector, definition, runtimeSigner, start, stopAll } from '../tests/agent-runner-harness.ts';
 import { waitFor } from '../tests/helpers.ts';
 import { SCRIPTED_LABEL, type Playbook } from './index.ts';
 import { assertGrantMatches } from './tool-execution.ts';
@@ -34,7 +34,13 @@ describe('agent runner', () => {
     await idle();
     const emails = connector.executions.filter((call) => call.tool === 'email.send');
     expect(emails).toHaveLength(1);
-    expect(emails[0]).toMatchObject({ idempotencyKey: `approval:${approval.id}`, approval: { id: approval.id, argsHash: approval.argsHash } });
+    expect(emails[0]).toMatchObject({
+      idempotencyKey: `approval:${approval.id}`,
+      approval: { kind: 'approved', approvalId: approval.id, approvedBy: MANAGER, argsHash: approval.argsHash, policyVersion: approval.policyVersion, idempotencyKey: `approval:${approval.id}`, runId: 'task-1' },
+    });
+    expect(hasValidSignature(emails[0]!.approval!, [runtimeSigner.publicKey])).toBe(true);
+    // The read went without a grant: a connector answers reads to anyone granted the tool.
+    expect(connector.executions.find((call) => call.tool === 'crm.getDeal')!.approval).toBeUndefined();
     const report = events.find((e) => e.type === 'message');
     expect(report).toMatchObject({ to: { kind: 'manager', id: MANAGER }, text: expect.stringContaining(SCRIPTED_LABEL) });
 
@@ -54,6 +60,24 @@ describe('agent runner', () => {
     expect(kinds).toEqual(expect.arrayContaining(['approval.requested', 'approval.decided']));
     expect((await audit()).filter((entry) => entry.kind === 'tool.executed' && entry.tool === 'email.send')).toHaveLength(1);
     expect((await audit()).find((entry) => entry.kind === 'approval.decided')).toMatchObject({ by: MANAGER, approvalId: approval.id, runId: 'task-1', jobId: 'follow-up' });
+  });
+
+  it('signs an autonomous grant for a call that is not a read and needs no approval', async () => {
+    const { assign, idle, connector } = await start({ playbook: ({ turn }) => (turn === 0 ? { calls: [{ tool: 'sheets.appendRow', args: { row: ['d1'] } }] } : { text: 'done' }) });
+    await assign('log d1');
+    await idle();
+    const [row] = connector.executions;
+    expect(row!.approval).toEqual({
+      kind: 'autonomous',
+      coworkerId: 'sam',
+      tool: 'sheets.appendRow',
+      argsHash: approvalHash({ coworkerId: 'sam', tool: 'sheets.appendRow', args: { row: ['d1'] }, policyVersion: row!.approval!.policyVersion }),
+      policyVersion: expect.any(String),
+      idempotencyKey: row!.idempotencyKey,
+      runId: row!.runId,
+      signature: { key: runtimeSigner.publicKey, sig: expect.any(String) },
+    });
+    expect(hasValidSignature(row!.approval!, [runtimeSigner.publicKey])).toBe(true);
   });
 
   it('decides once: a double click, a replayed command and a non-approver execute nothing more', async () => {

@@ -8,7 +8,7 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { HumanMessage, SystemMessage, ToolMessage, type AIMessage, type BaseMessage } from '@langchain/core/messages';
 import type { TaskNote } from '../machines/index.ts';
-import { approvalHash, consequentialArgs, sha256, toModelToolName, type ApprovalRequest, type CoworkerDefinition, type JobDefinition, type ToolCall, type ToolResult, type ToolSpec } from '../protocol/index.ts';
+import { approvalHash, consequentialArgs, sha256, toModelToolName, type ApprovalRequest, type CoworkerDefinition, type JobDefinition, type Signer, type ToolCall, type ToolResult, type ToolSpec } from '../protocol/index.ts';
 import { describeCall } from './call-summary.ts';
 import { classifyCall, policyVersionOf } from './policy.ts';
 import { messagesOf, newRunState, restoredRunState, withMessages, type Plan, type PlanItem, type RetryCall, type RunState } from './run-state.ts';
@@ -34,6 +34,8 @@ export interface AgentRunnerOptions {
   /** Every tool the connectors offer, with their declared risk. */
   tools: ToolSpec[];
   callTool: (call: ToolCall) => Promise<ToolResult>;
+  /** Signs the grant of every call that is not a read; the connectors trust its public key. */
+  signer: Signer;
   retry?: RetryPolicy;
   /** Looks up other coworkers for the `handoff` tool (e.g. from the store); without it the tool is not offered. */
   coworkers?: CoworkerLookup;
@@ -157,7 +159,7 @@ class AgentStep {
       plan = { ...plan, done: index + 1 };
       this.state = { ...this.state, plan };
       if (item.kind === 'approved') {
-        const executed = await this.runApproved(item.request, plan);
+        const executed = await this.runApproved(item.request, plan, item.approvedBy);
         plan = this.state.plan ?? plan;
         if (executed) return executed;
         continue;
@@ -238,7 +240,8 @@ class AgentStep {
       return this.budgetExceeded();
     }
     this.state = { ...this.state, steps: this.state.steps + 1 };
-    const execution = await executeCall(this.context, this.options.callTool, this.retry, call);
+    const granting = { signer: this.options.signer, isRead: (tool: string) => this.catalog.get(tool)?.risk === 'read', policyVersion: this.policyVersion };
+    const execution = await executeCall(this.context, this.options.callTool, this.retry, call, granting);
     if (execution.kind === 'unavailable') {
       this.abandonPlan(this.state.plan ?? plan, 'Not run: an earlier call in this turn failed. Call it again if you still need it.');
       this.state = { ...this.state, awaiting: { kind: 'answer', reason: 'failure', retry: call } };
@@ -362,7 +365,7 @@ class AgentStep {
       const note = notes.findLast((candidate) => candidate.kind === 'decision' && candidate.approvalId === request.id);
       const decision = note?.kind === 'decision' ? note : null;
       if (decision?.decision === 'approved') {
-        items.push({ kind: 'approved', request });
+        items.push({ kind: 'approved', request, approvedBy: decision.by });
       } else if (decision?.decision === 'edited' && decision.args) {
         again.push(this.approvalRequest(request.toolCallId, request.id, request.tool, decision.args, `${request.reason}; arguments edited by ${decision.by}`, request.risk));
       } else {
@@ -403,13 +406,13 @@ class AgentStep {
   }
 
   /** Runs an approved call if its approval still covers it; returns null when it was answered without running. */
-  private async runApproved(request: ApprovalRequest, plan: Plan): Promise<RunResult | null> {
+  private async runApproved(request: ApprovalRequest, plan: Plan, approvedBy: string | undefined): Promise<RunResult | null> {
     const call: RetryCall = {
       toolCallId: request.toolCallId,
       tool: request.tool,
       args: request.args,
       key: approvalKey(request.id),
-      grant: { id: request.id, argsHash: request.argsHash, policyVersion: request.policyVersion },
+      grant: { id: request.id, argsHash: request.argsHash, policyVersion: request.policyVersion, ...(approvedBy ? { approvedBy } : {}) },
     };
     try {
       assertGrantMatches(this.context, call, this.policyVersion);

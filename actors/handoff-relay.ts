@@ -3,9 +3,10 @@
 // becomes a `handoff.answer` command to the sender. Both events leave in the outbox of the
 // snapshot write that decided them, and the relay is a durable consumer, so nothing is lost;
 // command ids come from the task id, so a redelivery is dropped by the bus (and by the machines).
+// Each command is signed with the runtime's key: only a runtime may offer or answer a handoff.
 import type { Logger } from 'pino';
 import type { Bus, BusMessage, Subscription } from '../messaging/index.ts';
-import { PROTOCOL_VERSION, commandSchema, coworkerEventSchema, subjects, type Command } from '../protocol/index.ts';
+import { PROTOCOL_VERSION, commandSchema, coworkerEventSchema, subjects, type Command, type Signer } from '../protocol/index.ts';
 
 /** Every coworker's handoff events: `evt.<coworker>.handoff.<offered|answered|refused>`. */
 const HANDOFF_EVENTS = 'evt.*.handoff.*';
@@ -14,6 +15,8 @@ const CONCURRENCY = 16;
 export interface HandoffRelayOptions {
   bus: Bus;
   logger: Logger;
+  /** The runtime's key, which the receiving runtime trusts for handoffs. */
+  signer: Signer;
 }
 
 export interface HandoffRelay {
@@ -27,7 +30,8 @@ export function createHandoffRelay(options: HandoffRelayOptions): HandoffRelay {
   let subscription: Subscription | null = null;
 
   function send(command: Command): Promise<void> {
-    return bus.publish(subjects.commandFor(command), commandSchema.parse(command), { msgId: command.id });
+    const parsed = commandSchema.parse(command);
+    return bus.publish(subjects.commandFor(parsed), { ...parsed, signature: options.signer.sign(parsed) }, { msgId: command.id });
   }
 
   async function relay(message: BusMessage): Promise<void> {

@@ -10,11 +10,13 @@ import { createControlClient, decideApproval, listApprovals, reassignTask, start
 import type { CoworkerContext } from '../machines/index.ts';
 import { createMemoryBus } from '../messaging/index.ts';
 import { createSqliteStore } from '../persistence/index.ts';
-import { PROTOCOL_VERSION, coworkerDefinitionSchema, subjects, type CommandType, type CoworkerDefinition, type CoworkerEvent } from '../protocol/index.ts';
+import { PROTOCOL_VERSION, coworkerDefinitionSchema, ephemeralSigner, subjects, trustingOnly, type CommandType, type CoworkerDefinition, type CoworkerEvent } from '../protocol/index.ts';
 import { waitFor } from '../tests/helpers.ts';
 import { createAgentRunner, createAuditRecorder, createCoworkerHost, createHandoffRelay, coworkerLookup, ScriptedChatModel, type Conversation, type Playbook } from './index.ts';
 
 const logger = pino({ level: 'silent' });
+/** The runtime's key, and the key people's decisions are signed with here: one process, one key. */
+const signer = ephemeralSigner();
 const ASKER = 'UASKER';
 const SALES_MANAGER = 'USALESMGR';
 const MARKETING_MANAGER = 'UMKTMGR';
@@ -55,12 +57,12 @@ async function start(playbooks: Record<string, Playbook>) {
       return (playbooks[conversation.persona] ?? (() => ({ text: `${conversation.persona} did: ${conversation.task.split('\n')[0]}` })))(conversation);
     },
   });
-  const runTask = createAgentRunner({ model, tools: [], callTool: async () => ({ result: null, replayed: false }), coworkers: coworkerLookup(store) });
+  const runTask = createAgentRunner({ model, tools: [], callTool: async () => ({ result: null, replayed: false }), signer, coworkers: coworkerLookup(store) });
   const events: CoworkerEvent[] = [];
   const subscription = await bus.subscribe(subjects.allEvents, (message) => events.push(message.data as CoworkerEvent));
   const recorder = createAuditRecorder({ bus, store, logger });
-  const relay = createHandoffRelay({ bus, logger });
-  const host = createCoworkerHost({ definitions, bus, store, logger, runTask });
+  const relay = createHandoffRelay({ bus, logger, signer });
+  const host = createCoworkerHost({ definitions, bus, store, logger, trust: trustingOnly(signer), runTask });
   await recorder.start();
   await relay.start();
   await host.start();
@@ -162,7 +164,7 @@ describe('handoffs between coworkers', () => {
     expect(approval).toMatchObject({ tool: 'handoff', approvers: [MARKETING_MANAGER], reason: expect.stringContaining('across teams (sales → marketing)') });
     expect(await runtime.owners('task-3')).toEqual(['sam']);
 
-    const deps = { bus: runtime.bus, store: runtime.store, now: Date.now };
+    const deps = { bus: runtime.bus, store: runtime.store, now: Date.now, signer };
     expect(await decideApproval(deps, { approvalId: approval.id, decision: 'approved', by: SALES_MANAGER })).toMatchObject({ status: 'refused', reason: 'not an approver of this coworker' });
     expect(await decideApproval(deps, { approvalId: approval.id, decision: 'approved', by: MARKETING_MANAGER })).toMatchObject({ status: 'applied' });
 
@@ -185,7 +187,7 @@ describe('handoffs between coworkers', () => {
     const runtime = await start({ Sam: samHandsTo('ava') });
     await runtime.assign('sam', 'task-4', 'Acme case study');
     const approval = await waitFor(async () => (await listApprovals(runtime.store))[0], 'the handoff approval, stored');
-    await decideApproval({ bus: runtime.bus, store: runtime.store, now: Date.now }, { approvalId: approval.id, decision: 'rejected', by: MARKETING_MANAGER, reason: 'we are full this month' });
+    await decideApproval({ bus: runtime.bus, store: runtime.store, now: Date.now, signer }, { approvalId: approval.id, decision: 'rejected', by: MARKETING_MANAGER, reason: 'we are full this month' });
     await runtime.idle('sam');
     expect(await runtime.owners('task-4')).toEqual([]);
     expect(runtime.events.some((event) => event.type === 'handoff.offered')).toBe(false);
@@ -201,7 +203,7 @@ describe('handoffs between coworkers', () => {
     await runtime.assign('sam', 'task-5', 'first task');
     await runtime.assign('sam', 'task-6', 'second task');
     await waitFor(async () => runtime.host.status('sam')?.state.status === 'blocked' && runtime.host.status('sam')?.backlog === 1, 'Sam blocked with one queued');
-    const deps = { bus: runtime.bus, store: runtime.store, now: Date.now };
+    const deps = { bus: runtime.bus, store: runtime.store, now: Date.now, signer };
 
     expect(await reassignTask(deps, { coworkerId: 'sam', taskId: 'task-5', to: 'otto', by: SALES_MANAGER })).toMatchObject({ status: 'refused', reason: expect.stringContaining('working on it right now') });
     const moved = await reassignTask(deps, { coworkerId: 'sam', taskId: 'task-6', to: 'otto', by: SALES_MANAGER });
@@ -221,7 +223,7 @@ describe('handoffs between coworkers', () => {
 
     // The CLI's path in embedded mode: the control socket of `coworkers up`.
     const socketPath = join(mkdtempSync(join(tmpdir(), 'coworkers-control-')), 'control.sock');
-    const control = await startControlServer({ socketPath, bus: runtime.bus, store: runtime.store, logger });
+    const control = await startControlServer({ socketPath, bus: runtime.bus, store: runtime.store, logger, signer });
     try {
       await runtime.assign('sam', 'task-7', 'third task');
       await runtime.assign('sam', 'task-8', 'fourth task');

@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ChatOpenAI } from '@langchain/openai';
 import { afterEach, describe, expect, it } from 'vitest';
-import { coworkerDefinitionSchema, type ToolCall } from '../protocol/index.ts';
+import { coworkerDefinitionSchema, ephemeralSigner, type ToolCall } from '../protocol/index.ts';
 import { createAgentRunner } from './agent-runner.ts';
 import type { RunContext } from './task-runner.ts';
 
@@ -74,6 +74,7 @@ describe('the agent runner with ChatOpenAI', () => {
       model: new ChatOpenAI({ model: 'test-model', apiKey: 'not-needed', configuration: { baseURL }, maxRetries: 0 }),
       tools: [{ name: 'email.send', description: 'Send an email', risk: 'customer-facing', input: { type: 'object', properties: { to: { type: 'array' } } } }],
       callTool: async (call) => (calls.push(call), { result: { messageId: 'm1' }, replayed: false }),
+      signer: ephemeralSigner(),
     });
     const task = { id: 't1', text: 'Email Ann', source: 'person' as const, requestedBy: 'UMIA', createdAt: 0 };
     const context: RunContext = { coworkerId: 'sam', task, notes: [], run: null, definition, signal: new AbortController().signal, audit: async () => {}, now: () => 0 };
@@ -118,6 +119,7 @@ describe('the agent runner with ChatOpenAI', () => {
       model: new ChatOpenAI({ model: 'test-model', apiKey: 'not-needed', configuration: { baseURL }, maxRetries: 0 }),
       tools: [{ name: 'email.send', description: 'Send an email', risk: 'customer-facing', input: { type: 'object', properties: { to: { type: 'array', items: { type: 'string' } } }, required: ['to'] } }],
       callTool: async (toolCall) => (calls.push(toolCall), { result: {}, replayed: false }),
+      signer: ephemeralSigner(),
     });
     const task = { id: 't1', text: 'Email Ann', source: 'person' as const, requestedBy: 'UMIA', createdAt: 0 };
     const context: RunContext = { coworkerId: 'sam', task, notes: [], run: null, definition, signal: new AbortController().signal, audit: async (_id, entry) => void audited.push(entry), now: () => 0 };

@@ -2,7 +2,16 @@
 // conversation with the model, the counters the budget checks, the recorded turn whose calls are
 // being worked through (the write-ahead plan), and what the run waits for.
 import { mapChatMessagesToStoredMessages, mapStoredMessagesToChatMessages, type BaseMessage, type StoredMessage } from '@langchain/core/messages';
-import type { ApprovalGrant, ApprovalRequest } from '../protocol/index.ts';
+import type { ApprovalRequest } from '../protocol/index.ts';
+
+/** The approval a call runs under, as the snapshot keeps it; the call's signed grant is made from it as the call goes out. */
+export interface ApprovedUnder {
+  id: string;
+  argsHash: string;
+  policyVersion: string;
+  /** The person who approved; runs stored before grants named them lack it. */
+  approvedBy?: string;
+}
 
 /** A call to run (again) once the manager answers: a connector that kept failing. */
 export interface RetryCall {
@@ -10,7 +19,7 @@ export interface RetryCall {
   tool: string;
   args: Record<string, unknown>;
   key: string;
-  grant?: ApprovalGrant;
+  grant?: ApprovedUnder;
 }
 
 export type Awaiting =
@@ -35,7 +44,7 @@ export type PlanItem =
       /** Why it cannot run as proposed: arguments that are not JSON, an unknown tool, arguments its schema refuses. */
       problem?: string;
     }
-  | { kind: 'approved'; request: ApprovalRequest }
+  | { kind: 'approved'; request: ApprovalRequest; approvedBy?: string }
   | { kind: 'retry'; call: RetryCall };
 
 /**

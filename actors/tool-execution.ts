@@ -1,7 +1,9 @@
-// Running one tool call through its connector: the approval check, retries with backoff for a
-// connector that is away, and the audit entries. The idempotency key makes a re-run after a
-// crash, or a retry, reach the connector as the same call, which it runs once.
-import { CoworkersError, approvalHash, isCoworkersError, type ApprovalGrant, type ToolCall, type ToolResult } from '../protocol/index.ts';
+// Running one tool call through its connector: the approval check, the grant the runtime signs
+// for every call that is not a read, retries with backoff for a connector that is away, and the
+// audit entries. The idempotency key makes a re-run after a crash, or a retry, reach the
+// connector as the same call, which it runs once.
+import { CoworkersError, approvalHash, isCoworkersError, signGrant, type Signer, type ToolCall, type ToolResult } from '../protocol/index.ts';
+import type { ApprovedUnder } from './run-state.ts';
 import type { RunContext } from './task-runner.ts';
 
 export type CallTool = (call: ToolCall) => Promise<ToolResult>;
@@ -16,7 +18,16 @@ export interface CallToExecute {
   tool: string;
   args: Record<string, unknown>;
   key: string;
-  grant?: ApprovalGrant;
+  grant?: ApprovedUnder;
+}
+
+/** How a call gets its grant: the connector runs nothing that is not a read without one this runtime signed. */
+export interface Granting {
+  signer: Signer;
+  /** By the tool's declared risk; a tool the runtime does not know counts as not a read. */
+  isRead(tool: string): boolean;
+  /** The coworker's current policy: an autonomous call runs under it. */
+  policyVersion: string;
 }
 
 export type Execution =
@@ -64,17 +75,15 @@ export function assertGrantMatches(context: Pick<RunContext, 'coworkerId'>, call
   }
 }
 
-export async function executeCall(context: RunContext, callTool: CallTool, retry: RetryPolicy, call: CallToExecute): Promise<Execution> {
+function withGrant(call: Omit<ToolCall, 'approval'>, grant: ApprovedUnder | undefined, granting: Granting): ToolCall {
+  if (granting.isRead(call.tool)) return call;
+  const approval = grant && { approvalId: grant.id, ...(grant.approvedBy ? { approvedBy: grant.approvedBy } : {}) };
+  return { ...call, approval: signGrant(granting.signer, call, grant?.policyVersion ?? granting.policyVersion, approval) };
+}
+
+export async function executeCall(context: RunContext, callTool: CallTool, retry: RetryPolicy, call: CallToExecute, granting: Granting): Promise<Execution> {
   const runId = context.task.id;
-  const request: ToolCall = {
-    v: 1,
-    tool: call.tool,
-    args: call.args,
-    coworkerId: context.coworkerId,
-    runId,
-    idempotencyKey: call.key,
-    ...(call.grant ? { approval: call.grant } : {}),
-  };
+  const request = withGrant({ v: 1, tool: call.tool, args: call.args, coworkerId: context.coworkerId, runId, idempotencyKey: call.key }, call.grant, granting);
   const base = { runId, tool: call.tool, ...(context.task.jobId ? { jobId: context.task.jobId } : {}), ...(call.grant ? { approvalId: call.grant.id } : {}) };
   for (let attempt = 1; ; attempt++) {
     try {

@@ -14,7 +14,10 @@ import { createAgentRunner, ScriptedChatModel, type Playbook } from '../actors/i
 import { startDistributed, startEmbedded, type Runtime, type WorkOptions } from '../cli/runtime.ts';
 import { createToolClient, defineConnector } from '../connectors/index.ts';
 import { createNatsBus, type Bus } from '../messaging/index.ts';
-import { PROTOCOL_VERSION, subjects, type CommandType, type CoworkerEvent } from '../protocol/index.ts';
+import { PROTOCOL_VERSION, ephemeralSigner, subjects, trustingOnly, type CommandType, type CoworkerEvent } from '../protocol/index.ts';
+
+/** One key for the runtime and the bench's decisions: the runtime trusts it in every role. */
+const signer = ephemeralSigner();
 import { quietLogger } from './fixtures.ts';
 
 const COWORKER = 'arlo';
@@ -58,7 +61,8 @@ function approvalWork(): WorkOptions {
   const model = new ScriptedChatModel({ fallback: sendOneEmail });
   return {
     toolbox: async () => ({ served: [email], tools: [...email.specs], close: async () => {} }),
-    createRunner: (bus, tools) => createAgentRunner({ model, tools, callTool: createToolClient({ bus }).call }),
+    createRunner: (bus, tools, _store, runnerSigner) => createAgentRunner({ model, tools, callTool: createToolClient({ bus }).call, signer: runnerSigner }),
+    identity: { signer, trust: trustingOnly(signer), name: 'the approval bench' },
     logger: quietLogger,
   };
 }
@@ -119,7 +123,10 @@ async function measureLoop(gateway: Bus, options: ApprovalLoopOptions): Promise<
   const events = await watchEvents(gateway);
   const send = (body: Record<string, unknown>) => {
     const id = randomUUID();
-    return gateway.publish(subjects.commandFor({ coworkerId: COWORKER, type: body.type as CommandType }), { v: PROTOCOL_VERSION, id, coworkerId: COWORKER, at: Date.now(), ...body }, { msgId: id });
+    const command = { v: PROTOCOL_VERSION, id, coworkerId: COWORKER, at: Date.now(), ...body };
+    // Every command but a task is signed, as a gateway signs the decisions of people it signed in.
+    const signed = body.type === 'task.assign' ? command : { ...command, signature: signer.sign(command) };
+    return gateway.publish(subjects.commandFor({ coworkerId: COWORKER, type: body.type as CommandType }), signed, { msgId: id });
   };
 
   /** One cycle; returns the decision's round trip in ms. */

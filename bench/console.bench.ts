@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { startConsoleServer } from '../gateway/index.ts';
 import { createMemoryBus } from '../messaging/index.ts';
 import { createSqliteStore } from '../persistence/index.ts';
-import type { CoworkerStatus } from '../protocol/index.ts';
+import { ephemeralSigner, type CoworkerStatus } from '../protocol/index.ts';
 import { launchChromium } from '../scripts/chromium.ts';
 import { manyDefinitions, quietLogger } from './fixtures.ts';
 
@@ -31,7 +31,7 @@ export async function consoleFigures(coworkers: number, loads = 5): Promise<Cons
     const status: CoworkerStatus = { state: { status: STATUSES[index % 4]!, shift: index % 3 ? 'onDuty' : 'offDuty' }, since: Date.now() - index * 1_000, backlog: index % 5 };
     await store.saveSnapshot(definition.id, 0, {}, status);
   }
-  const server = await startConsoleServer({ bus, store, users: [USER], port: 0, logger: quietLogger });
+  const server = await startConsoleServer({ bus, store, users: [USER], port: 0, logger: quietLogger, signer: ephemeralSigner() });
   const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });

@@ -5,6 +5,7 @@ import { definitionsInvalidError, loadDefinitions } from '../definitions/index.t
 import type { Bus } from '../messaging/index.ts';
 import { createSqliteStore, type Store } from '../persistence/index.ts';
 import { grantsFromStore, serveConnector } from '../connectors/index.ts';
+import type { TrustedKeys } from '../protocol/index.ts';
 import { listTools } from './tool-listing.ts';
 import { createConfigured, createConnectorSet } from './toolbox.ts';
 
@@ -14,14 +15,16 @@ export interface OneConnectorOptions {
   dataDir: string;
   bus: Bus;
   store: Store;
+  /** The runtimes whose signed grants the connector takes. */
+  trust: Pick<TrustedKeys, 'runtimes'>;
   logger: Logger;
 }
 
 export async function serveOneConnector(options: OneConnectorOptions): Promise<{ tools: string[]; close(): Promise<void> }> {
-  const { bus, store, logger } = options;
+  const { bus, store, trust, logger } = options;
   const built = await createConfigured({ dir: options.dir, dataDir: options.dataDir, documents: store.documents, env: process.env, logger, only: options.name });
   const grants = grantsFromStore(store);
-  const served = await Promise.all(built.connectors.map((connector) => serveConnector({ bus, connector, documents: store.documents, grants, logger }))).catch(async (error: unknown) => {
+  const served = await Promise.all(built.connectors.map((connector) => serveConnector({ bus, connector, documents: store.documents, grants, trust, logger }))).catch(async (error: unknown) => {
     await built.close();
     throw error;
   });

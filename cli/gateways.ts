@@ -6,11 +6,14 @@ import type { Bus } from '../messaging/index.ts';
 import type { Store } from '../persistence/index.ts';
 import { personId } from '../protocol/index.ts';
 import { slackConfig, teamsConfig, type Config } from './config.ts';
+import type { Identity } from './identity.ts';
 
 export interface GatewaysOptions {
   config: Config;
   bus: Bus;
   store: Store;
+  /** Its key signs what the people it signs in decide; its trust says whose grants Slack's `slack.post` takes. */
+  identity: Pick<Identity, 'signer' | 'trust'>;
   /** The folder of the definitions, where `users.yaml` is. */
   dir: string;
   logger: Logger;
@@ -29,6 +32,7 @@ export interface Gateways {
 
 export async function startGateways(options: GatewaysOptions): Promise<Gateways> {
   const { config, bus, store, logger } = options;
+  const { signer, trust } = options.identity;
   // users.yaml and teams.yaml: who signs in, who may become a manager, the teams' names and channels.
   const people = await loadPeople(options.dir);
   const users = people.users;
@@ -41,6 +45,7 @@ export async function startGateways(options: GatewaysOptions): Promise<Gateways>
     port: config.CONSOLE_PORT,
     host: config.CONSOLE_HOST,
     logger,
+    signer,
     ...(config.COWORKERS_CONSOLE_SECRET ? { secret: config.COWORKERS_CONSOLE_SECRET } : {}),
   });
   const lines = [`Console: ${consoleServer.url}`, ...signInLines(signIn, options.dir)];
@@ -53,13 +58,13 @@ export async function startGateways(options: GatewaysOptions): Promise<Gateways>
   try {
     const slack = slackConfig(config);
     if (slack) {
-      const slackGateway = await startSlackGateway({ ...slack, bus, store, logger, people, consoleUrl });
+      const slackGateway = await startSlackGateway({ ...slack, bus, store, logger, people, consoleUrl, signer, trust });
       started.push(slackGateway);
       lines.push(`Slack: ${slackGateway.port === null ? 'Socket Mode' : `http://localhost:${slackGateway.port}/slack/events`}`);
     }
     const teams = teamsConfig(config);
     if (teams) {
-      const teamsGateway = await startTeamsGateway({ ...teams, bus, store, logger, people, consoleUrl });
+      const teamsGateway = await startTeamsGateway({ ...teams, bus, store, logger, people, consoleUrl, signer });
       started.push(teamsGateway);
       lines.push(`Teams: http://localhost:${teamsGateway.port}/api/messages${teams.dangerouslySkipAuth ? ' (TEAMS_SKIP_AUTH: requests are NOT authenticated)' : ''}`);
     }

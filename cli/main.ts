@@ -26,6 +26,7 @@ import {
   teamName,
   type AssignRequest,
   type AssignTaskRequest,
+  type CommandDeps,
   type DecisionRequest,
 } from '../gateway/index.ts';
 import { createNatsBus, readDeadLetters, readShardMap } from '../messaging/index.ts';
@@ -92,12 +93,13 @@ function createChatModel(config: Config, logger: Logger): BaseChatModel {
 }
 
 /** The model, the connectors this process serves, and the runner that joins them over the bus. */
-function work(config: Config, logger: Logger, where: { dir: string; dataDir: string; serveConnectors: boolean }): WorkOptions {
+function work(config: Config, logger: Logger, identity: Identity, where: { dir: string; dataDir: string; serveConnectors: boolean }): WorkOptions {
   const model = createChatModel(config, logger);
   return {
     toolbox: (documents) =>
       buildToolbox({ ...where, documents, env: process.env, logger, serve: where.serveConnectors, slackServedElsewhere: slackConfig(config) !== null }),
-    createRunner: (bus, tools, store) => createAgentRunner({ model, tools, callTool: createToolClient({ bus }).call, coworkers: coworkerLookup(store) }),
+    createRunner: (bus, tools, store, signer) => createAgentRunner({ model, tools, callTool: createToolClient({ bus }).call, signer, coworkers: coworkerLookup(store) }),
+    identity,
     logger,
   };
 }
@@ -159,11 +161,11 @@ async function connectDistributed(config: Config, logger: Logger, options: { man
     await close();
     throw error;
   });
-  return { bus, store: createMongoStore({ db: mongo.db(config.MONGODB_DB) }), now: Date.now, close, identity: self };
+  return { bus, store: createMongoStore({ db: mongo.db(config.MONGODB_DB) }), now: Date.now, close, identity: self, signer: self.signer };
 }
 
 /** A one-off command as the operator: `writes` when it sends a command (and may create the stream). */
-async function withDistributed<T>(config: Config, logger: Logger, work: (deps: Parameters<typeof assignTask>[0]) => Promise<T>, writes = false): Promise<T> {
+async function withDistributed<T>(config: Config, logger: Logger, work: (deps: CommandDeps) => Promise<T>, writes = false): Promise<T> {
   const connections = await connectDistributed(config, logger, { manageStream: writes });
   try {
     return await work(connections);
@@ -223,8 +225,10 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'up': {
       const where = { dir: resolve(values.dir), dataDir: resolve(values.data) };
-      const runtime = await startEmbedded({ ...work(config, logger, { ...where, serveConnectors: true }), ...where });
-      const gateways = await startGateways({ config, bus: runtime.bus, store: runtime.store, dir: where.dir, logger, oneTimePasswords: true }).catch(async (error: unknown) => {
+      // One process is the whole deployment: one key signs its grants, handoffs, people's decisions and the CLI's acts.
+      const identity = loadIdentity(config, { embedded: true });
+      const runtime = await startEmbedded({ ...work(config, logger, identity, { ...where, serveConnectors: true }), ...where });
+      const gateways = await startGateways({ config, bus: runtime.bus, store: runtime.store, identity, dir: where.dir, logger, oneTimePasswords: true }).catch(async (error: unknown) => {
         await runtime.close();
         throw error;
       });
@@ -250,11 +254,10 @@ async function main(argv: string[]): Promise<number> {
       const { natsUrl, mongoUri } = distributedUrls(config);
       const dir = resolve(values.dir);
       const runtime = await startDistributed({
-        ...work(config, logger, { dir, dataDir: resolve(values.data), serveConnectors: !values['external-connectors'] }),
+        ...work(config, logger, distributedIdentity(config, logger), { dir, dataDir: resolve(values.data), serveConnectors: !values['external-connectors'] }),
         dir,
         natsUrl,
         mongoUri,
-        identity: distributedIdentity(config, logger),
         dbName: config.MONGODB_DB,
         ...(config.COWORKERS_SUBJECT_PREFIX ? { subjectPrefix: config.COWORKERS_SUBJECT_PREFIX } : {}),
       });
@@ -385,7 +388,7 @@ async function main(argv: string[]): Promise<number> {
         });
       }
       const connections = await connectDistributed(config, logger, { manageStream: false });
-      const served = await serveOneConnector({ name, dir: resolve(values.dir), dataDir: resolve(values.data), ...connections, logger }).catch(async (error: unknown) => {
+      const served = await serveOneConnector({ name, dir: resolve(values.dir), dataDir: resolve(values.data), ...connections, trust: connections.identity.trust, logger }).catch(async (error: unknown) => {
         await connections.close();
         throw error;
       });

@@ -19,7 +19,7 @@ import { definitionsInvalidError, loadDefinitions } from '../definitions/index.t
 import { startControlServer } from '../gateway/index.ts';
 import { createMemoryBus, createNatsBus, createShardLeases, type Bus, type ShardLeases } from '../messaging/index.ts';
 import { createMongoStore, createSqliteStore, type Documents, type Store } from '../persistence/index.ts';
-import { withAssignments, type CoworkerDefinition, type ToolSpec } from '../protocol/index.ts';
+import { withAssignments, type CoworkerDefinition, type Signer, type ToolSpec } from '../protocol/index.ts';
 import { connectMongo, connectNats } from './connections.ts';
 import type { Identity } from './identity.ts';
 
@@ -28,6 +28,8 @@ export interface Runtime {
   bus: Bus;
   store: Store;
   definitions: CoworkerDefinition[];
+  /** Who the process is: embedded, the key the CLI's acts and the console's decisions are signed with too. */
+  identity: Identity;
   close(): Promise<void>;
 }
 
@@ -49,8 +51,16 @@ export interface Toolbox {
 export interface WorkOptions {
   /** Builds the toolbox once the store exists: connectors keep their data (CRM, executed keys) in it. */
   toolbox?: (documents: Documents) => Promise<Toolbox>;
-  /** Builds the task runner once the bus exists (the agent runner calls tools over it, and looks handoff receivers up in the store). */
-  createRunner: (bus: Bus, tools: ToolSpec[], store: Store) => TaskRunner;
+  /**
+   * Builds the task runner once the bus exists (the agent runner calls tools over it, signing
+   * their grants with `signer`, and looks handoff receivers up in the store).
+   */
+  createRunner: (bus: Bus, tools: ToolSpec[], store: Store, signer: Signer) => TaskRunner;
+  /**
+   * Who this process is (loadIdentity): its key signs tool grants, handoffs and, embedded, the
+   * CLI's acts; its trust says whose grants its connectors take. Distributed, its NATS login too.
+   */
+  identity: Identity;
   logger: Logger;
 }
 
@@ -87,12 +97,13 @@ async function startHost(options: HostOptions, release: () => Promise<void>): Pr
     : { served: [], tools: [], close: async () => {} };
   if (options.toolbox) warnAboutUnknownTools(definitions, toolbox.tools, logger);
   const grants = grantsFromStore(store);
-  const served = await Promise.all(toolbox.served.map((connector) => serveConnector({ bus, connector, documents: store.documents, grants, logger })));
+  const { signer, trust } = options.identity;
+  const served = await Promise.all(toolbox.served.map((connector) => serveConnector({ bus, connector, documents: store.documents, grants, trust, logger })));
   const recorder = createAuditRecorder({ bus, store, logger });
   await recorder.start();
-  const handoffs = createHandoffRelay({ bus, logger });
+  const handoffs = createHandoffRelay({ bus, logger, signer });
   await handoffs.start();
-  const host = createCoworkerHost({ definitions, bus, store, logger, runTask: options.createRunner(bus, toolbox.tools, store) });
+  const host = createCoworkerHost({ definitions, bus, store, logger, trust, runTask: options.createRunner(bus, toolbox.tools, store, signer) });
   const { shards } = options;
   if (shards) await shards.start({ acquire: (leases) => host.hostShards(leases), release: (released) => host.releaseShards(released) });
   else await host.start();
@@ -106,6 +117,7 @@ async function startHost(options: HostOptions, release: () => Promise<void>): Pr
     bus,
     store,
     definitions,
+    identity: options.identity,
     async close() {
       await triggers.stop();
       await scheduler.stop();
@@ -137,7 +149,7 @@ export async function startEmbedded(options: WorkOptions & { dir: string; dataDi
   const store = createSqliteStore({ path: paths.database });
   const bus = createMemoryBus();
   // The socket first: it refuses to start a second `up` on the same data before anything writes.
-  const control = await startControlServer({ socketPath: paths.socket, bus, store, logger: options.logger }).catch(async (error: unknown) => {
+  const control = await startControlServer({ socketPath: paths.socket, bus, store, logger: options.logger, signer: options.identity.signer }).catch(async (error: unknown) => {
     await store.close();
     throw error;
   });
@@ -151,8 +163,6 @@ export interface DistributedOptions extends WorkOptions {
   dir: string;
   natsUrl: string;
   mongoUri: string;
-  /** Who this process is on NATS (its nkey login), from loadIdentity. */
-  identity?: Identity;
   dbName: string;
   subjectPrefix?: string;
 }

@@ -1,16 +1,15 @@
 // The connector kit: a connector declares each tool once (description, risk, zod input, run) and
 // gets the specs the runtime shows the model, plus a `call` that treats every request the same
-// way: a known tool, valid arguments, exactly the approved call, one run per idempotency key.
+// way: a known tool, valid arguments, one run per idempotency key. Whether the call may run at all
+// (its signed grant, the coworker's grant of the tool) is checked before it, by serveConnector.
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import {
   CoworkersError,
-  approvalHash,
   canonicalJson,
   isCoworkersError,
   sha256,
   toolSpecSchema,
-  type ApprovalGrant,
   type ToolCall,
   type ToolResult,
   type ToolRisk,
@@ -124,7 +123,6 @@ export function defineConnector<Name extends string, Inputs extends Record<strin
     },
     async call(call) {
       const tool = toolFor(call.tool);
-      if (call.approval) assertApproved(call, call.approval);
       const args = parseArgs(call.tool, tool.input, call.args);
       const context = { coworkerId: call.coworkerId, runId: call.runId, idempotencyKey: call.idempotencyKey };
       const fingerprint = sha256(canonicalJson({ coworker: call.coworkerId, tool: call.tool, args: call.args }));
@@ -142,16 +140,6 @@ function specOf(name: string, tool: ToolDefinition): ToolSpec {
   const checked = toolSpecSchema.safeParse(spec);
   if (!checked.success) throw new Error(`The tool "${name}" is not declared correctly:\n${z.prettifyError(checked.error)}`);
   return checked.data;
-}
-
-/** The connector's own check that it executes exactly the call a person approved. */
-function assertApproved(call: ToolCall, approval: ApprovalGrant): void {
-  const hash = approvalHash({ coworkerId: call.coworkerId, tool: call.tool, args: call.args, policyVersion: approval.policyVersion });
-  if (hash !== approval.argsHash) {
-    throw new CoworkersError('APPROVAL_MISMATCH', `Approval ${approval.id} does not cover ${call.tool} with these arguments; nothing was executed.`, {
-      hint: 'An approval executes exactly the call that was approved; ask for a new approval to run a different one.',
-    });
-  }
 }
 
 function parseArgs(toolName: string, input: z.ZodObject, args: Record<string, unknown>): z.output<z.ZodObject> {

@@ -1,12 +1,13 @@
 // A tool call across the bus: the runtime's tool client on one side, a served connector on the
-// other, over the in-process bus and over a real NATS server. Errors arrive with their code.
+// other, over the in-process bus and over a real NATS server. Errors arrive with their code, and
+// a call that is not a read runs only under a grant signed by a runtime the connector trusts.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { pino } from 'pino';
 import { z } from 'zod';
 import { Svcm } from '@nats-io/services';
-import { approvalHash, canonicalJson, sha256, subjects, type ToolCall } from '../protocol/index.ts';
+import { canonicalJson, ephemeralSigner, sha256, signGrant, subjects, type GrantApproval, type Signer, type ToolCall } from '../protocol/index.ts';
 import { createSqliteStore, type Documents } from '../persistence/index.ts';
 import { createMemoryBus, createNatsBus, type Bus } from '../messaging/index.ts';
 import { defineConnector } from './connector-kit.ts';
@@ -59,6 +60,14 @@ function echoConnector() {
           return { said: text, by: coworkerId, attempt: ++attempts };
         },
       },
+      peek: {
+        description: 'Read without a grant.',
+        risk: 'read',
+        input: z.strictObject({}),
+        async run(_args, { coworkerId }) {
+          return { seen: coworkerId, attempts };
+        },
+      },
       flaky: {
         description: 'Always away.',
         risk: 'read',
@@ -71,8 +80,18 @@ function echoConnector() {
   });
 }
 
-function call(fields: Partial<ToolCall> = {}): ToolCall {
+/** The runtime the connector trusts, and a key it does not. */
+const runtime = ephemeralSigner();
+const stranger = ephemeralSigner();
+
+function unsigned(fields: Partial<ToolCall> = {}): ToolCall {
   return { v: 1, tool: 'echo.say', args: { text: 'hi' }, coworkerId: 'otto', runId: 'run-1', idempotencyKey: crypto.randomUUID(), ...fields };
+}
+
+/** A call as a runtime sends it: `fields` first, then the grant signed for exactly that call. */
+function call(fields: Partial<ToolCall> = {}, approval?: GrantApproval, signer: Signer = runtime): ToolCall {
+  const request = unsigned(fields);
+  return { ...request, approval: signGrant(signer, request, 'p1', approval) };
 }
 
 describe.each([
@@ -85,8 +104,8 @@ describe.each([
 
   let documents: Documents;
   let closeStore: () => Promise<void>;
-  const grants: GrantLookup = async (coworkerId) => ({ otto: ['echo.say', 'echo.flaky', 'echo.shout'], mia: ['echo.flaky'] })[coworkerId] ?? null;
-  const serve = (connector = echoConnector()) => serveConnector({ bus, connector, documents, grants, logger });
+  const grants: GrantLookup = async (coworkerId) => ({ otto: ['echo.say', 'echo.peek', 'echo.flaky', 'echo.shout'], mia: ['echo.flaky'] })[coworkerId] ?? null;
+  const serve = (connector = echoConnector()) => serveConnector({ bus, connector, documents, grants, trust: { runtimes: [runtime.publicKey] }, logger });
 
   beforeEach(async () => {
     ({ bus, cleanup } = await createBus());
@@ -132,15 +151,72 @@ describe.each([
     await expect(client.call(call({ idempotencyKey: 'k-crashed', args: { text: 'other' } }))).rejects.toMatchObject({ code: 'TOOL_FAILED', message: expect.stringContaining('different call') });
   });
 
-  it('runs an approved call and refuses one whose arguments changed', async () => {
-    const args = { text: 'approved' };
-    const approval = { id: 'a1', policyVersion: 'p1', argsHash: approvalHash({ coworkerId: 'otto', tool: 'echo.say', args, policyVersion: 'p1' }) };
-    await expect(client.call(call({ args, approval }))).resolves.toMatchObject({ result: { said: 'approved' } });
-    await expect(client.call(call({ args: { text: 'changed' }, approval }))).rejects.toMatchObject({ code: 'APPROVAL_MISMATCH', retryable: false });
+  describe('grants', () => {
+    const refusal = (why: string) => ({ code: 'GRANT_INVALID', retryable: false, message: expect.stringMatching(new RegExp(`${why}.*Nothing was run`)) });
+    /** Nothing ran: the next valid call is the tool's first run. */
+    const nothingRan = () => expect(client.call(call({ args: { text: 'after' } }))).resolves.toMatchObject({ result: { said: 'after', attempt: 1 }, replayed: false });
+
+    it('runs a call under a signed grant, autonomous or approved by a person', async () => {
+      await expect(client.call(call({ args: { text: 'autonomous' } }))).resolves.toMatchObject({ result: { said: 'autonomous', attempt: 1 } });
+      const approved = call({ args: { text: 'approved' }, idempotencyKey: 'approval:a1' }, { approvalId: 'a1', approvedBy: 'U04MARIA01' });
+      expect(approved.approval).toMatchObject({ kind: 'approved', approvalId: 'a1', approvedBy: 'U04MARIA01', signature: { key: runtime.publicKey } });
+      await expect(client.call(approved)).resolves.toMatchObject({ result: { said: 'approved', attempt: 2 } });
+    });
+
+    it('answers a read without a grant', async () => {
+      await expect(client.call(unsigned({ tool: 'echo.peek', args: {} }))).resolves.toEqual({ result: { seen: 'otto', attempts: 0 }, replayed: false });
+    });
+
+    it('refuses a call that is not a read without a grant, or with one that is not signed', async () => {
+      await expect(client.call(unsigned())).rejects.toMatchObject(refusal('carries no grant'));
+      const { signature: _signature, ...grant } = call().approval!;
+      await expect(bus.request(subjects.tool('echo'), { ...unsigned(), approval: grant })).rejects.toMatchObject(refusal('not a signed grant'));
+      await expect(bus.request(subjects.tool('echo'), { ...unsigned(), approval: { id: 'a1', argsHash: 'x', policyVersion: 'p1' } })).rejects.toMatchObject(refusal('not a signed grant'));
+      await nothingRan();
+    });
+
+    it('refuses a grant signed by a key it does not trust', async () => {
+      await expect(client.call(call({}, undefined, stranger))).rejects.toMatchObject(refusal(`signed by ${stranger.publicKey}, which is not a runtime`));
+      // Another key in the trusted one's name: the signature is checked against the key it names.
+      const forged = call({}, undefined, stranger);
+      await expect(client.call({ ...forged, approval: { ...forged.approval!, signature: { ...forged.approval!.signature, key: runtime.publicKey } } })).rejects.toMatchObject(refusal('does not match'));
+      await nothingRan();
+    });
+
+    it('refuses a grant with any of its fields changed', async () => {
+      const approved = call({}, { approvalId: 'a1', approvedBy: 'U04MARIA01' });
+      const changes: Record<string, unknown>[] = [
+        { kind: 'autonomous' },
+        { coworkerId: 'mia' },
+        { tool: 'echo.shout' },
+        { argsHash: sha256('other') },
+        { policyVersion: 'p2' },
+        { idempotencyKey: 'k-other' },
+        { runId: 'run-2' },
+        { approvalId: 'a2' },
+        { approvedBy: 'U0MALLORY' },
+      ];
+      for (const change of changes) {
+        // An approved grant called autonomous keeps fields an autonomous one has not: not a grant at all.
+        const why = 'kind' in change ? 'not a signed grant' : 'does not match';
+        await expect(client.call({ ...approved, approval: { ...approved.approval!, ...change } as ToolCall['approval'] }), JSON.stringify(change)).rejects.toMatchObject(refusal(why));
+      }
+      await nothingRan();
+    });
+
+    it('refuses a grant moved to another call, or a call changed under its grant', async () => {
+      const granted = call();
+      for (const change of [{ coworkerId: 'mia' }, { tool: 'echo.shout' }, { runId: 'run-2' }, { idempotencyKey: 'k-other' }]) {
+        const field = Object.keys(change)[0]!;
+        await expect(client.call({ ...granted, ...change })).rejects.toMatchObject(refusal(`the grant is for ${field}`));
+      }
+      await expect(client.call({ ...granted, args: { text: 'changed' } })).rejects.toMatchObject(refusal('does not cover these arguments'));
+      await nothingRan();
+    });
   });
 
   it('brings errors back with their code and retryable flag', async () => {
-    await expect(client.call(call({ tool: 'echo.shout' }))).rejects.toMatchObject({ code: 'TOOL_UNKNOWN', message: expect.stringContaining('echo.say, echo.flaky') });
+    await expect(client.call(call({ tool: 'echo.shout' }))).rejects.toMatchObject({ code: 'TOOL_UNKNOWN', message: expect.stringContaining('echo.say, echo.peek, echo.flaky') });
     await expect(client.call(call({ args: { text: 1 } }))).rejects.toMatchObject({ code: 'TOOL_FAILED', retryable: false, message: expect.stringContaining('text:') });
     await expect(client.call(call({ tool: 'echo.flaky', args: {} }))).rejects.toMatchObject({ code: 'TOOL_FAILED', retryable: true, message: 'echo.flaky failed: connection refused' });
   });
@@ -176,13 +252,13 @@ describe('a connector on NATS', () => {
     const store = createSqliteStore({ path: ':memory:' });
     const connection = await connect({ servers: process.env.NATS_URL });
     try {
-      await serveConnector({ bus, connector: echoConnector(), documents: store.documents, grants: async () => ['echo.say'], logger });
+      await serveConnector({ bus, connector: echoConnector(), documents: store.documents, grants: async () => ['echo.say'], trust: { runtimes: [runtime.publicKey] }, logger });
       await createToolClient({ bus }).call(call({ idempotencyKey: 'svc-1' }));
       const services = new Svcm(connection).client();
       const infos = [];
       for await (const info of await services.info('coworkers-echo')) infos.push(info);
       const mine = infos.find((info) => info.metadata?.prefix && info.endpoints.some((endpoint) => endpoint.subject.startsWith(info.metadata!.prefix!)));
-      expect(mine).toMatchObject({ name: 'coworkers-echo', description: 'Echoes for the serve tests.', metadata: { connector: 'echo', tools: 'echo.say,echo.flaky' } });
+      expect(mine).toMatchObject({ name: 'coworkers-echo', description: 'Echoes for the serve tests.', metadata: { connector: 'echo', tools: 'echo.say,echo.peek,echo.flaky' } });
       const stats = [];
       for await (const stat of await services.stats('coworkers-echo', mine!.id)) stats.push(stat);
       expect(stats[0]!.endpoints![0]).toMatchObject({ num_requests: 1, num_errors: 0 });

@@ -1,11 +1,12 @@
 // Puts a connector on the bus: it answers the tool calls sent to `tool.<connector>`, in this
 // process (the in-process bus) or as a NATS micro-service of its own, and publishes the trigger
-// events its background work notices. It checks, on its own side, that the calling coworker is
-// granted the tool (so a caller that skips the runtime is refused too), and runs each
+// events its background work notices. It checks, on its own side, that a call which is not a read
+// carries a grant signed by a runtime it trusts for exactly this call, and that the calling
+// coworker is granted the tool (so a caller that skips the runtime is refused too), and runs each
 // idempotency key of a tool with side effects once, remembered in the store.
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { CoworkersError, PROTOCOL_VERSION, canonicalJson, isCoworkersError, sha256, subjects, toolCallSchema, type ToolCall } from '../protocol/index.ts';
+import { CoworkersError, PROTOCOL_VERSION, canonicalJson, grantProblem, isCoworkersError, sha256, subjects, toolCallSchema, type ToolCall, type TrustedKeys } from '../protocol/index.ts';
 import type { Bus, Subscription } from '../messaging/index.ts';
 import type { Documents } from '../persistence/index.ts';
 import type { Connector } from './connector-kit.ts';
@@ -20,6 +21,8 @@ export interface ServeConnectorOptions {
   /** Where executed keys are remembered across restarts and instances. */
   documents: Documents;
   grants: GrantLookup;
+  /** The runtimes whose signed grants it takes: a call that is not a read runs only under one. */
+  trust: Pick<TrustedKeys, 'runtimes'>;
   logger: Logger;
 }
 
@@ -32,6 +35,21 @@ export async function serveConnector(options: ServeConnectorOptions): Promise<Su
   const subject = subjects.tool(connector.name);
   const executedKeys = createExecutedKeys(options.documents);
   const readOnly = new Set(connector.specs.filter((spec) => spec.risk === 'read').map((spec) => spec.name));
+
+  /** A call without a valid grant is refused before anything runs or any key is claimed, and logged: someone tried. */
+  function refused(call: { coworkerId?: unknown; tool?: unknown; runId?: unknown; idempotencyKey?: unknown }, problem: string): CoworkersError {
+    logger.warn({ coworkerId: call.coworkerId, tool: call.tool, runId: call.runId, idempotencyKey: call.idempotencyKey, reason: problem }, 'Tool call refused: no valid grant');
+    return new CoworkersError('GRANT_INVALID', `The ${connector.name} connector refused ${String(call.tool)} for "${String(call.coworkerId)}": ${problem}. Nothing was run.`, {
+      hint: "Only a runtime calls tools that are not reads, each call under a grant it signs; check that this connector trusts the runtime's key (COWORKERS_TRUST_FILE).",
+    });
+  }
+
+  function assertValidGrant(call: ToolCall): void {
+    // Reads change nothing, so they need no grant.
+    if (readOnly.has(call.tool)) return;
+    const problem = grantProblem(call, options.trust.runtimes);
+    if (problem) throw refused(call, problem);
+  }
 
   async function assertGranted(call: ToolCall): Promise<void> {
     const granted = await grants(call.coworkerId);
@@ -46,6 +64,10 @@ export async function serveConnector(options: ServeConnectorOptions): Promise<Su
     subject,
     async (data) => {
       const parsed = toolCallSchema.safeParse(data);
+      if (!parsed.success && parsed.error.issues.some((issue) => issue.path[0] === 'approval')) {
+        const { coworkerId, tool } = (data ?? {}) as Partial<ToolCall>;
+        throw refused({ coworkerId, tool }, `the grant is not a signed grant (${z.prettifyError(parsed.error).replaceAll('\n', ' ')})`);
+      }
       if (!parsed.success) {
         throw new CoworkersError('COMMAND_INVALID', `The tool call on "${subject}" is not valid:\n${z.prettifyError(parsed.error)}`, {
           hint: 'Send tool calls with createToolClient(), which builds them from the ToolCall type.',
@@ -54,6 +76,7 @@ export async function serveConnector(options: ServeConnectorOptions): Promise<Su
       const call = parsed.data;
       const where = { tool: call.tool, coworkerId: call.coworkerId, runId: call.runId, idempotencyKey: call.idempotencyKey };
       try {
+        assertValidGrant(call);
         await assertGranted(call);
         // Reads have no side effect to repeat; remembering them would only fill the store.
         const result = readOnly.has(call.tool)
@@ -63,7 +86,7 @@ export async function serveConnector(options: ServeConnectorOptions): Promise<Su
         return result;
       } catch (error) {
         if (!isCoworkersError(error) || error.retryable) logger.warn({ ...where, err: error }, 'Tool call failed');
-        else logger.info({ ...where, code: error.code }, 'Tool call refused');
+        else if (error.code !== 'GRANT_INVALID') logger.info({ ...where, code: error.code }, 'Tool call refused');
         throw error;
       }
     },

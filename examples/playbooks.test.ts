@@ -29,7 +29,7 @@ afterAll(async () => {
   await smtp?.close();
 });
 
-const deps = () => ({ bus: runtime.bus, store: runtime.store, now: Date.now });
+const deps = () => ({ bus: runtime.bus, store: runtime.store, now: Date.now, signer: runtime.identity.signer });
 
 function runJob(coworkerId: string, jobId: string) {
   const id = `${jobId}-${crypto.randomUUID()}`;

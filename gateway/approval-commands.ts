@@ -1,9 +1,8 @@
 // Approvals and the audit trail, whichever way people reach the runtime (CLI, control socket,
 // later Slack and the console): the same lookups, the same decision command on the bus.
 import { randomUUID } from 'node:crypto';
-import type { Bus } from '../messaging/index.ts';
 import type { Store } from '../persistence/index.ts';
-import { findCoworker } from './coworker-commands.ts';
+import { findCoworker, type CommandDeps } from './coworker-commands.ts';
 import {
   CoworkersError,
   PROTOCOL_VERSION,
@@ -43,7 +42,7 @@ export async function listApprovals(store: Store): Promise<PendingApproval[]> {
 }
 
 /** Sends a decision to the coworker holding the approval and waits for its answer. */
-export async function decideApproval(deps: { bus: Bus; store: Store; now: () => number }, request: DecisionRequest): Promise<DecisionResult> {
+export async function decideApproval(deps: CommandDeps, request: DecisionRequest): Promise<DecisionResult> {
   const pending = (await listApprovals(deps.store)).find((approval) => approval.id === request.approvalId);
   if (!pending) {
     throw new CoworkersError('APPROVAL_NOT_FOUND', `No approval ${request.approvalId} is waiting for a decision.`, {
@@ -67,7 +66,7 @@ export async function decideApproval(deps: { bus: Bus; store: Store; now: () => 
   });
   const timer = setTimeout(() => settle({ status: 'unconfirmed', coworkerId }), CONFIRM_TIMEOUT_MS);
   try {
-    await deps.bus.publish(subjects.commandFor(parsed.data), parsed.data, { msgId: id });
+    await deps.bus.publish(subjects.commandFor(parsed.data), { ...parsed.data, signature: deps.signer.sign(parsed.data) }, { msgId: id });
     return await answered;
   } finally {
     clearTimeout(timer);

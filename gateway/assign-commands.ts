@@ -3,7 +3,6 @@
 // `definition.changed` command; it swaps the definition, its policy follows and it audits the change.
 import { createHash } from 'node:crypto';
 import type { Bus } from '../messaging/index.ts';
-import type { Store } from '../persistence/index.ts';
 import {
   ASSIGNMENTS_COLLECTION,
   CoworkersError,
@@ -17,7 +16,7 @@ import {
   type CoworkerDefinition,
   type CoworkerEvent,
 } from '../protocol/index.ts';
-import { findCoworker } from './coworker-commands.ts';
+import { findCoworker, type CommandDeps } from './coworker-commands.ts';
 import { findPerson, findTeam, teamMembers, type People } from './people.ts';
 
 export interface AssignRequest {
@@ -84,7 +83,7 @@ export function resolvePlacement(people: People, current: CoworkerDefinition, re
 }
 
 /** Stores the coworker's new team and manager and tells the runtime; resolves once it confirmed (or after 5 s). */
-export async function assignCoworker(deps: { bus: Bus; store: Store; now: () => number }, people: People, request: AssignRequest): Promise<AssignResult> {
+export async function assignCoworker(deps: CommandDeps, people: People, request: AssignRequest): Promise<AssignResult> {
   const current = (await findCoworker(deps.store, request.coworkerId)).definition;
   const { team, manager } = resolvePlacement(people, current, request);
   const placement = (definition: Pick<CoworkerDefinition, 'team' | 'manager'>): Placement => ({ team: definition.team, manager: { name: definition.manager.name, id: personId(definition.manager) } });
@@ -99,7 +98,8 @@ export async function assignCoworker(deps: { bus: Bus; store: Store; now: () => 
   // Stored first: if the runtime is away now, it applies the assignment when it starts.
   await deps.store.documents.put(ASSIGNMENTS_COLLECTION, current.id, assignment);
 
-  const command = commandSchema.parse({ v: PROTOCOL_VERSION, id: commandId, coworkerId: current.id, at, type: 'definition.changed', definition, by: request.by });
+  const unsigned = commandSchema.parse({ v: PROTOCOL_VERSION, id: commandId, coworkerId: current.id, at, type: 'definition.changed', definition, by: request.by });
+  const command = { ...unsigned, signature: deps.signer.sign(unsigned) };
   const applied = await confirmed(deps.bus, current.id, `${current.id}:audit:assigned:${commandId}`, () => deps.bus.publish(subjects.commandFor(command, request.by.startsWith('cli:') ? 'operator' : 'gateway'), command, { msgId: commandId }));
   return { status: applied ? 'applied' : 'unconfirmed', coworkerId: current.id, from, to };
 }

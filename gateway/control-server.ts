@@ -8,7 +8,7 @@ import { dirname } from 'node:path';
 import type { Logger } from 'pino';
 import { readDeadLetters, type Bus } from '../messaging/index.ts';
 import type { Store } from '../persistence/index.ts';
-import { CoworkersError, isCoworkersError } from '../protocol/index.ts';
+import { CoworkersError, isCoworkersError, type Signer } from '../protocol/index.ts';
 import { assignTask, listCoworkers } from './coworker-commands.ts';
 import { decideApproval, listApprovals, readAudit, type DecisionRequest } from './approval-commands.ts';
 import { reassignTask } from './task-commands.ts';
@@ -21,6 +21,8 @@ export interface ControlServerOptions {
   store: Store;
   logger: Logger;
   now?: () => number;
+  /** The `up` process's key: what the CLI asks here is the operator's act, signed as such. */
+  signer: Signer;
 }
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -50,7 +52,7 @@ function socketAnswers(socketPath: string): Promise<boolean> {
 }
 
 export async function startControlServer(options: ControlServerOptions): Promise<{ close(): Promise<void> }> {
-  const { bus, store, logger } = options;
+  const { bus, store, logger, signer } = options;
   const now = options.now ?? Date.now;
   const server: Server = createServer(async (request, response) => {
     const reply = (status: number, body: unknown) => {
@@ -73,18 +75,18 @@ export async function startControlServer(options: ControlServerOptions): Promise
       if (request.method === 'POST' && reassignPath) {
         const body = (await readJson(request)) as { to?: unknown; by?: unknown };
         const move = { coworkerId: decodeURIComponent(reassignPath[1]!), taskId: decodeURIComponent(reassignPath[2]!), to: String(body.to ?? ''), by: String(body.by ?? 'cli') };
-        return reply(200, await reassignTask({ bus, store, now }, move));
+        return reply(200, await reassignTask({ bus, store, now, signer }, move));
       }
       if (request.method === 'POST' && decisionPath) {
         const body = (await readJson(request)) as Omit<DecisionRequest, 'approvalId'>;
-        return reply(200, await decideApproval({ bus, store, now }, { ...body, approvalId: decodeURIComponent(decisionPath[1]!) }));
+        return reply(200, await decideApproval({ bus, store, now, signer }, { ...body, approvalId: decodeURIComponent(decisionPath[1]!) }));
       }
       if (request.method === 'POST' && assignmentPath) {
         // The CLI names the folder of its users.yaml and teams.yaml; the socket is the operator's own.
         const body = (await readJson(request)) as { team?: string; manager?: string; by?: string; dir?: string };
         const people = await loadPeople(String(body.dir ?? '.'));
         const assignment = { coworkerId: decodeURIComponent(assignmentPath[1]!), by: String(body.by ?? 'cli'), ...(body.team !== undefined ? { team: String(body.team) } : {}), ...(body.manager !== undefined ? { manager: String(body.manager) } : {}) };
-        return reply(200, await assignCoworker({ bus, store, now }, people, assignment));
+        return reply(200, await assignCoworker({ bus, store, now, signer }, people, assignment));
       }
       if (request.method === 'GET' && auditPath) {
         const [run, job, from] = ['run', 'job', 'from'].map((name) => url.searchParams.get(name));

@@ -3,7 +3,19 @@
 import { randomUUID } from 'node:crypto';
 import type { Bus } from '../messaging/index.ts';
 import type { CoworkerRecord, CoworkerSummary, Store } from '../persistence/index.ts';
-import { CoworkersError, PROTOCOL_VERSION, commandSchema, subjects, type ChatThread, type Command } from '../protocol/index.ts';
+import { CoworkersError, PROTOCOL_VERSION, commandSchema, subjects, type ChatThread, type Command, type Signer } from '../protocol/index.ts';
+
+/**
+ * What the commands people make go through: the bus, the store, a clock, and the key that signs
+ * every command but a task: the gateway's or console's that signed the person in, or the
+ * operator's for the CLI. The runtime applies only commands signed by a key it trusts.
+ */
+export interface CommandDeps {
+  bus: Bus;
+  store: Store;
+  now: () => number;
+  signer: Signer;
+}
 
 export interface AssignTaskRequest {
   coworkerId: string;
@@ -68,11 +80,12 @@ export interface AnswerBlockRequest {
 }
 
 /** Answers a blocked coworker's question; the coworker refuses anyone but its manager and approvers. */
-export async function answerBlock(deps: { bus: Bus; now: () => number }, request: AnswerBlockRequest): Promise<Command> {
+export async function answerBlock(deps: Pick<CommandDeps, 'bus' | 'now' | 'signer'>, request: AnswerBlockRequest): Promise<Command> {
   const id = request.id ?? randomUUID();
   const { coworkerId, blockId, answer, by } = request;
   const parsed = commandSchema.safeParse({ v: PROTOCOL_VERSION, id, coworkerId, at: deps.now(), type: 'block.resolve', blockId, answer, by });
   if (!parsed.success) throw new CoworkersError('COMMAND_INVALID', `The answer is not valid: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`);
-  await deps.bus.publish(subjects.commandFor(parsed.data), parsed.data, { msgId: id });
-  return parsed.data;
+  const command = { ...parsed.data, signature: deps.signer.sign(parsed.data) };
+  await deps.bus.publish(subjects.commandFor(command), command, { msgId: id });
+  return command;
 }

@@ -1,4 +1,4 @@
-export { answerBlock, assignTask, findCoworker, listCoworkers, type AssignTaskRequest } from './coworker-commands.ts';
+export { answerBlock, assignTask, findCoworker, listCoworkers, type AssignTaskRequest, type CommandDeps } from './coworker-commands.ts';
 export { assignCoworker, assignRefusal, describeAssignment, resolvePlacement, type AssignRequest, type AssignResult } from './assign-commands.ts';
 export { findPerson, loadPeople, teamName, type People } from './people.ts';
 export { reassignTask, type ReassignRequest, type ReassignResult } from './task-commands.ts';

@@ -3,10 +3,8 @@
 // The owner refuses to move the task it is running; a queued one moves atomically (the receiver's
 // snapshot write takes it, the owner lets go when told).
 import { randomUUID } from 'node:crypto';
-import type { Bus } from '../messaging/index.ts';
-import type { Store } from '../persistence/index.ts';
 import { CoworkersError, PROTOCOL_VERSION, approversOf, commandSchema, personId, subjects, type CoworkerDefinition, type CoworkerEvent } from '../protocol/index.ts';
-import { findCoworker } from './coworker-commands.ts';
+import { findCoworker, type CommandDeps } from './coworker-commands.ts';
 
 export interface ReassignRequest {
   /** The coworker that has the task now. */
@@ -28,7 +26,7 @@ export type ReassignResult =
 const CONFIRM_TIMEOUT_MS = 5_000;
 
 /** Asks the owner to move a queued task to another coworker, and waits for how it went. */
-export async function reassignTask(deps: { bus: Bus; store: Store; now: () => number; timeoutMs?: number }, request: ReassignRequest): Promise<ReassignResult> {
+export async function reassignTask(deps: CommandDeps & { timeoutMs?: number }, request: ReassignRequest): Promise<ReassignResult> {
   const { coworkerId, taskId, by } = request;
   if (request.to === coworkerId) {
     throw new CoworkersError('COMMAND_INVALID', `Task ${taskId} is already ${coworkerId}'s.`, { hint: 'Name another coworker with --to.' });
@@ -54,7 +52,7 @@ export async function reassignTask(deps: { bus: Bus; store: Store; now: () => nu
   });
   const timer = setTimeout(() => settle({ status: 'unconfirmed', coworkerId, to: to.id }), deps.timeoutMs ?? CONFIRM_TIMEOUT_MS);
   try {
-    await deps.bus.publish(subjects.commandFor(parsed.data), parsed.data, { msgId: id });
+    await deps.bus.publish(subjects.commandFor(parsed.data), { ...parsed.data, signature: deps.signer.sign(parsed.data) }, { msgId: id });
     return await answered;
   } finally {
     clearTimeout(timer);

@@ -8,4 +8,5 @@ export * from './consequential.ts';
 export * from './audit.ts';
 export * from './assignments.ts';
 export * from './signing.ts';
+export * from './tool-grants.ts';
 export * from './dead-letter.ts';

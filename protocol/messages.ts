@@ -59,9 +59,19 @@ export type Task = z.output<typeof taskSchema>;
 
 const commandBase = { v: z.literal(PROTOCOL_VERSION), id: z.string().min(1), coworkerId: z.string().min(1), at: z.number().int() };
 
+/** A signature over the canonical JSON of the value without `signature` (protocol/signing.ts): which key said it, and its proof. */
+export const signatureSchema = z.strictObject({ key: z.string().min(1).describe('The public key that signed (a NATS user nkey, "U…").'), sig: z.string().min(1).describe('base64url Ed25519 signature.') });
+
+/**
+ * Every command but a task names who may have sent it: the gateway that signed the person in, the
+ * operator, or a runtime (handoffs). Optional here so one schema reads every command; the runtime
+ * refuses one without a valid signature.
+ */
+const signed = { signature: signatureSchema.optional() };
+
 export const commandSchema = z.discriminatedUnion('type', [
   z.strictObject({ ...commandBase, type: z.literal('task.assign'), task: taskSchema }),
-  z.strictObject({ ...commandBase, type: z.literal('task.cancel'), taskId: z.string().min(1), by: z.string().min(1) }),
+  z.strictObject({ ...commandBase, type: z.literal('task.cancel'), taskId: z.string().min(1), by: z.string().min(1), ...signed }),
   z.strictObject({
     ...commandBase,
     type: z.literal('approval.decide'),
@@ -70,6 +80,7 @@ export const commandSchema = z.discriminatedUnion('type', [
     by: z.string().min(1),
     reason: z.string().optional(),
     args: z.record(z.string(), z.unknown()).optional().describe('The new arguments of an "edited" decision.'),
+    ...signed,
   }).refine((command) => (command.decision === 'edited') === (command.args !== undefined), {
     message: 'an "edited" decision carries the new args, and only an edited one does',
     path: ['args'],
@@ -81,10 +92,11 @@ export const commandSchema = z.discriminatedUnion('type', [
     blockId: z.string().min(1),
     answer: z.string().min(1),
     by: z.string().min(1),
+    ...signed,
   }),
   // Handoffs (actors/handoff-relay.ts turns the events below into these): an offer to the
   // receiver, its answer back to the sender, and a person moving a queued task.
-  z.strictObject({ ...commandBase, type: z.literal('handoff.offer'), task: taskSchema.required({ handoff: true }) }),
+  z.strictObject({ ...commandBase, type: z.literal('handoff.offer'), task: taskSchema.required({ handoff: true }), ...signed }),
   z.strictObject({
     ...commandBase,
     type: z.literal('handoff.answer'),
@@ -93,6 +105,7 @@ export const commandSchema = z.discriminatedUnion('type', [
     outcome: z.enum(['accepted', 'declined']),
     by: z.string().min(1),
     reason: z.string().optional(),
+    ...signed,
   }),
   z.strictObject({
     ...commandBase,
@@ -103,10 +116,11 @@ export const commandSchema = z.discriminatedUnion('type', [
     /** The receiver's manager and approvers: one of them moving the task approves it for the receiver. */
     toApprovers: z.array(z.string()),
     by: z.string().min(1),
+    ...signed,
   }),
   // For the host, not the statechart: the coworker's effective definition changed (an assignment
   // to a team or a manager), live. The host validates it with the definition schema.
-  z.strictObject({ ...commandBase, type: z.literal('definition.changed'), definition: z.record(z.string(), z.unknown()), by: z.string().min(1) }),
+  z.strictObject({ ...commandBase, type: z.literal('definition.changed'), definition: z.record(z.string(), z.unknown()), by: z.string().min(1), ...signed }),
 ]);
 export type Command = z.output<typeof commandSchema>;
 export type CommandType = Command['type'];

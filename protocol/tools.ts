@@ -1,7 +1,7 @@
 // Tools: what a connector declares about each operation it offers, and the request/reply that
 // calls one. The risk class is the connector's declaration; the model never sees or sets it.
 import { z } from 'zod';
-import { PROTOCOL_VERSION } from './messages.ts';
+import { PROTOCOL_VERSION, signatureSchema } from './messages.ts';
 
 export const TOOL_RISKS = ['read', 'write', 'customer-facing', 'money', 'destructive', 'public-post'] as const;
 export const toolRiskSchema = z.enum(TOOL_RISKS);
@@ -21,8 +21,33 @@ export const toolSpecSchema = z.strictObject({
 });
 export type ToolSpec = z.output<typeof toolSpecSchema>;
 
-/** The approval a gated call executes under; the connector checks the hash against the arguments it got. */
-export const approvalGrantSchema = z.strictObject({ id: z.string().min(1), argsHash: z.string().min(1), policyVersion: z.string().min(1) });
+const grantBase = {
+  coworkerId: z.string().min(1),
+  tool: z.string().min(1),
+  /** approvalHash of the coworker, the tool, the arguments and the policy version: the connector recomputes it from the arguments it got. */
+  argsHash: z.string().min(1),
+  policyVersion: z.string().min(1),
+  idempotencyKey: z.string().min(1),
+  runId: z.string().min(1),
+  /** The runtime's signature over the rest of the grant (protocol/signing.ts). */
+  signature: signatureSchema,
+};
+
+/**
+ * What a call that is not a read runs under, signed by the runtime that sends it: "autonomous
+ * under policy version V", or "approved by person P under approval A". The connector checks the
+ * signature against the runtimes it trusts and every field against the call (tool-grants.ts).
+ */
+export const approvalGrantSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('autonomous'), ...grantBase }),
+  z.strictObject({
+    kind: z.literal('approved'),
+    ...grantBase,
+    approvalId: z.string().min(1),
+    /** Who approved; absent only for calls approved before grants named the person. */
+    approvedBy: z.string().min(1).optional(),
+  }),
+]);
 export type ApprovalGrant = z.output<typeof approvalGrantSchema>;
 
 export const toolCallSchema = z.strictObject({
@@ -33,6 +58,7 @@ export const toolCallSchema = z.strictObject({
   runId: z.string().min(1),
   /** The connector runs a key once and answers repeats with the first result. */
   idempotencyKey: z.string().min(1),
+  /** Required for every tool that is not a `read`: the connector runs nothing without a valid one. */
   approval: approvalGrantSchema.optional(),
 });
 export type ToolCall = z.output<typeof toolCallSchema>;

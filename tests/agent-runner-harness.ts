@@ -5,11 +5,13 @@ import { pino } from 'pino';
 import { createAgentRunner, createAuditRecorder, createCoworkerHost, ScriptedChatModel, type Playbook } from '../actors/index.ts';
 import { createMemoryBus } from '../messaging/index.ts';
 import { createSqliteStore } from '../persistence/index.ts';
-import { CoworkersError, PROTOCOL_VERSION, coworkerDefinitionSchema, subjects, type CommandType, type CoworkerDefinition, type CoworkerEvent, type ToolCall, type ToolSpec } from '../protocol/index.ts';
+import { CoworkersError, PROTOCOL_VERSION, coworkerDefinitionSchema, ephemeralSigner, subjects, type CommandType, type CoworkerDefinition, type CoworkerEvent, type ToolCall, type ToolSpec } from '../protocol/index.ts';
 import { waitFor } from './helpers.ts';
 
 const logger = pino({ level: 'silent' });
 export const MANAGER = 'UMIA';
+/** Signs the grants of the runner's calls. */
+export const runtimeSigner = ephemeralSigner();
 
 export const tools: ToolSpec[] = [
   { name: 'crm.getDeal', description: 'Read a deal', risk: 'read', input: { type: 'object', properties: { id: { type: 'string' } } } },
@@ -68,7 +70,7 @@ export async function start(options: { playbook: Playbook; definition?: Coworker
   const events: CoworkerEvent[] = [];
   const subscription = await bus.subscribe(subjects.allEvents, (message) => events.push(message.data as CoworkerEvent));
   const model = new ScriptedChatModel({ playbooks: { 'follow-up': options.playbook }, fallback: options.playbook });
-  const runTask = createAgentRunner({ model, tools, callTool: (call) => connector.callTool(call), retry: { attempts: 3, baseDelayMs: 1 } });
+  const runTask = createAgentRunner({ model, tools, callTool: (call) => connector.callTool(call), signer: runtimeSigner, retry: { attempts: 3, baseDelayMs: 1 } });
   const host = createCoworkerHost({ definitions: [options.definition ?? definition()], bus, store, logger, runTask });
   const recorder = createAuditRecorder({ bus, store, logger });
   await recorder.start();

@@ -23,7 +23,7 @@ beforeAll(async () => {
 });
 afterAll(() => runtime?.close());
 
-const deps = () => ({ bus: runtime.bus, store: runtime.store, now: Date.now });
+const deps = () => ({ bus: runtime.bus, store: runtime.store, now: Date.now, signer: runtime.identity.signer });
 
 function pending(tool: string, other?: string): Promise<PendingApproval> {
   return waitFor(

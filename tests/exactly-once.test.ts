@@ -10,6 +10,7 @@ import { PROTOCOL_VERSION, subjects, type CoworkerEvent } from '../protocol/inde
 import { connectAsTest, startRuntimeProcess, stopRuntimeProcess } from './runtime-processes.ts';
 import { countingEmailConnector } from './email-connector.ts';
 import { definitionYaml, uniqueName, waitFor, writeDefinitions } from './helpers.ts';
+import { testIdentity } from './test-identity.ts';
 
 const MANAGER = 'UMANAGER1';
 const logger = pino({ level: 'silent' });
@@ -23,25 +24,25 @@ const startRuntime = (env: NodeJS.ProcessEnv) => startRuntimeProcess('tests/fixt
 
 async function setup() {
   const dir = writeDefinitions({ arlo: `${definitionYaml('arlo', { manager: MANAGER })}tools: [email.send]\n` });
-  const env = { ...process.env, COWORKERS_DIR: dir, MONGODB_DB: uniqueName('once'), COWORKERS_SUBJECT_PREFIX: `${uniqueName('once')}.v1` };
+  // One key for the runtime process and this one: the connector here takes its grants, the runtime the decisions signed here.
+  const identity = testIdentity();
+  const env = { ...process.env, ...identity.env, COWORKERS_DIR: dir, MONGODB_DB: uniqueName('once'), COWORKERS_SUBJECT_PREFIX: `${uniqueName('once')}.v1` };
   const { store, bus } = await connectAsTest(env, cleanups);
   const events: CoworkerEvent[] = [];
   await bus.subscribe(subjects.allEvents, (message) => events.push(message.data as CoworkerEvent));
   const email = countingEmailConnector();
   let served: Subscription | null = null;
-  const serveEmail = async () => (served = await serveConnector({ bus, connector: email.connector, documents: store.documents, grants: grantsFromStore(store), logger }));
+  const serveEmail = async () => (served = await serveConnector({ bus, connector: email.connector, documents: store.documents, grants: grantsFromStore(store), trust: identity.trust, logger }));
   cleanups.push(async () => void (await served?.stop()));
 
   const approvalOf = async () => {
     const requested = await waitFor(async () => events.find((event) => event.type === 'approval.requested'), 'the approval request');
     return requested.type === 'approval.requested' ? requested.approval : expect.unreachable();
   };
-  const approve = (approvalId: string) =>
-    bus.publish(
-      subjects.command('decision', 'arlo'),
-      { v: PROTOCOL_VERSION, id: 'decide-1', coworkerId: 'arlo', at: Date.now(), type: 'approval.decide', approvalId, decision: 'approved', by: MANAGER },
-      { msgId: 'decide-1' },
-    );
+  const approve = (approvalId: string) => {
+    const decision = { v: PROTOCOL_VERSION, id: 'decide-1', coworkerId: 'arlo', at: Date.now(), type: 'approval.decide', approvalId, decision: 'approved', by: MANAGER };
+    return bus.publish(subjects.command('decision', 'arlo'), { ...decision, signature: identity.signer.sign(decision) }, { msgId: 'decide-1' });
+  };
   const finished = () => waitFor(async () => events.some((event) => event.type === 'message' && event.text.includes('sent:')), 'the run to finish', 30_000);
   const executions = async () => (await store.queryAudit({ coworkerId: 'arlo' })).filter((entry) => entry.kind === 'tool.executed');
   const sendTask = () => assignTask({ bus, store, now: Date.now }, { coworkerId: 'arlo', text: 'email Ann about the renewal', requestedBy: MANAGER });

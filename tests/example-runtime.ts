@@ -14,6 +14,7 @@ import { createToolClient } from '../connectors/index.ts';
 import { startConsoleServer, type People, type SignInUser } from '../gateway/index.ts';
 import { launchChromium } from '../scripts/chromium.ts';
 import { examplePlaybooks } from '../examples/playbooks.ts';
+import { ephemeralSigner, trustingOnly } from '../protocol/index.ts';
 import { writeExampleData } from '../scripts/example-data.ts';
 
 const logger = pino({ level: 'silent' });
@@ -39,9 +40,17 @@ export function startExampleRuntime(dir: string): Promise<Runtime> {
     dir,
     dataDir,
     toolbox: (documents) => buildToolbox({ dir, dataDir, documents, env: {}, logger, serve: true, slackServedElsewhere: false }),
-    createRunner: (bus, tools, store) => createAgentRunner({ model: new ScriptedChatModel({ playbooks: examplePlaybooks }), tools, callTool: createToolClient({ bus }).call, coworkers: coworkerLookup(store) }),
+    createRunner: (bus, tools, store, signer) =>
+      createAgentRunner({ model: new ScriptedChatModel({ playbooks: examplePlaybooks }), tools, callTool: createToolClient({ bus }).call, signer, coworkers: coworkerLookup(store) }),
+    identity: embeddedIdentity(),
     logger,
   });
+}
+
+/** As `coworkers up` has it: one key of its own, trusted in every role. */
+function embeddedIdentity() {
+  const signer = ephemeralSigner();
+  return { signer, trust: trustingOnly(signer), name: 'the example runtime' };
 }
 
 /** Where the browser tests leave their screenshots. */
@@ -56,7 +65,7 @@ export async function startExampleConsole(dir: string, options: { users: SignInU
     for (const part of started.splice(0).reverse()) await part.close();
   };
   try {
-    const consoleServer = await startConsoleServer({ bus: runtime.bus, store: runtime.store, users: options.users, ...(options.people && { people: options.people }), port: 0, logger });
+    const consoleServer = await startConsoleServer({ bus: runtime.bus, store: runtime.store, signer: runtime.identity.signer, users: options.users, ...(options.people && { people: options.people }), port: 0, logger });
     started.push(consoleServer);
     const browser = await launchChromium();
     started.push(browser);

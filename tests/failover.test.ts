@@ -12,6 +12,7 @@ import { readShardMap } from '../messaging/index.ts';
 import { ALL_SHARDS, shardOf, subjects, type CoworkerEvent } from '../protocol/index.ts';
 import { countingEmailConnector } from './email-connector.ts';
 import { definitionYaml, uniqueName, waitFor, writeDefinitions } from './helpers.ts';
+import { testIdentity } from './test-identity.ts';
 import { connectAsTest, startRuntimeProcess, stopRuntimeProcess } from './runtime-processes.ts';
 
 const COWORKERS = 300;
@@ -27,12 +28,13 @@ const busy = ids.filter((_, index) => index % 10 === 0);
 describe('three runtime processes, one SIGKILLed', () => {
   it('moves its coworkers to the survivors, each to exactly one, and sends no email twice', async () => {
     const definitions = Object.fromEntries(ids.map((id) => [id, `${definitionYaml(id)}tools: [email.send]\napproval:\n  autonomous: [email.send]\n`]));
-    const env = { ...process.env, COWORKERS_DIR: writeDefinitions(definitions), MONGODB_DB: uniqueName('failover'), COWORKERS_SUBJECT_PREFIX: `${uniqueName('failover')}.v1` };
+    const identity = testIdentity();
+    const env = { ...process.env, ...identity.env, COWORKERS_DIR: writeDefinitions(definitions), MONGODB_DB: uniqueName('failover'), COWORKERS_SUBJECT_PREFIX: `${uniqueName('failover')}.v1` };
     const { store, bus } = await connectAsTest(env, cleanups);
     const nats = await connect({ servers: process.env.NATS_URL! });
     cleanups.push(() => nats.close());
     const email = countingEmailConnector();
-    const served = await serveConnector({ bus, connector: email.connector, documents: store.documents, grants: grantsFromStore(store), logger });
+    const served = await serveConnector({ bus, connector: email.connector, documents: store.documents, grants: grantsFromStore(store), trust: identity.trust, logger });
     cleanups.push(() => served.stop());
     const finished = new Set<string>();
     await bus.subscribe(subjects.allEvents, (message) => {

@@ -14,6 +14,7 @@ import { ACTIONS } from '../gateway/slack/slack-blocks.ts';
 import { parseAssign } from '../gateway/slack/slack-assign.ts';
 import { createMemoryBus } from '../messaging/index.ts';
 import { createSqliteStore } from '../persistence/index.ts';
+import { processSigner, processTrust } from './coworkers-in-process.ts';
 import { countingEmailConnector } from './email-connector.ts';
 import { definitionYaml, waitFor, writeDefinitions } from './helpers.ts';
 import { startFakeSlack, type SlackArgs } from './slack-fake.ts';
@@ -43,14 +44,14 @@ async function start() {
   const { definitions, problems } = await loadDefinitions(dir);
   expect(problems).toEqual([]);
   const email = countingEmailConnector();
-  const served = await serveConnector({ bus, connector: email.connector, documents: store.documents, grants: grantsFromStore(store), logger });
-  const runTask = createAgentRunner({ model: new ScriptedChatModel({ fallback: emailAnn }), tools: [...email.connector.specs], callTool: createToolClient({ bus }).call });
-  const host = createCoworkerHost({ definitions: definitions.map((entry) => entry.definition), bus, store, logger, runTask });
+  const served = await serveConnector({ bus, connector: email.connector, documents: store.documents, grants: grantsFromStore(store), trust: processTrust, logger });
+  const runTask = createAgentRunner({ model: new ScriptedChatModel({ fallback: emailAnn }), tools: [...email.connector.specs], callTool: createToolClient({ bus }).call, signer: processSigner });
+  const host = createCoworkerHost({ definitions: definitions.map((entry) => entry.definition), bus, store, logger, trust: processTrust, runTask });
   const recorder = createAuditRecorder({ bus, store, logger });
   await recorder.start();
   await host.start();
   const slack = await startFakeSlack({ channels: { C0SALES: 'sales', C0RANDOM: 'random' } });
-  const gateway = await startSlackGateway({ bus, store, botToken: 'xoxb-test', signingSecret: SECRET, port: 0, slackApiUrl: slack.url, logger, people: await loadPeople(dir) });
+  const gateway = await startSlackGateway({ bus, store, botToken: 'xoxb-test', signingSecret: SECRET, port: 0, slackApiUrl: slack.url, logger, people: await loadPeople(dir), signer: processSigner, trust: processTrust });
   cleanups.push(async () => {
     await gateway.close();
     await slack.close();

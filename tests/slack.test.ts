@@ -8,7 +8,7 @@ import { createSampleConnectors } from '../connectors/index.ts';
 import { startSlackGateway, type SlackGateway } from '../gateway/index.ts';
 import { ACTIONS, VIEWS } from '../gateway/slack/slack-blocks.ts';
 import type { Store } from '../persistence/index.ts';
-import { coworkersInProcess, serveCountingEmail } from './coworkers-in-process.ts';
+import { coworkersInProcess, processIdentity, processSigner, processTrust, serveCountingEmail } from './coworkers-in-process.ts';
 import type { countingEmailConnector } from './email-connector.ts';
 import { definitionYaml, uniqueName, waitFor, writeDefinitions } from './helpers.ts';
 import { connectAsTest, startRuntimeProcess, stopRuntimeProcess } from './runtime-processes.ts';
@@ -61,7 +61,7 @@ async function inOneProcess(moreYaml = ''): Promise<Stack> {
     for (const gateway of running) await gateway.close();
   });
   const start = async () => {
-    const gateway = await startSlackGateway({ bus, store, botToken: 'xoxb-test', signingSecret: SECRET, port: 0, slackApiUrl: slack.url, logger });
+    const gateway = await startSlackGateway({ bus, store, botToken: 'xoxb-test', signingSecret: SECRET, port: 0, slackApiUrl: slack.url, logger, signer: processSigner, trust: processTrust });
     running.add(gateway);
     return { gateway, url: `http://127.0.0.1:${gateway.port}/slack/events` };
   };
@@ -77,7 +77,7 @@ async function inOneProcess(moreYaml = ''): Promise<Stack> {
 
 /** The runtime and `coworkers gateway` as processes of their own, meeting over NATS. */
 async function overNats(): Promise<Stack> {
-  const env = { ...process.env, COWORKERS_DIR: writeDefinitions({ arlo }), MONGODB_DB: uniqueName('slack'), COWORKERS_SUBJECT_PREFIX: `${uniqueName('slack')}.v1` };
+  const env = { ...process.env, ...processIdentity.env, COWORKERS_DIR: writeDefinitions({ arlo }), MONGODB_DB: uniqueName('slack'), COWORKERS_SUBJECT_PREFIX: `${uniqueName('slack')}.v1` };
   const { bus, store } = await connectAsTest(env, cleanups);
   const email = await serveCountingEmail(bus, store, cleanups);
   await startRuntimeProcess('tests/fixtures/agent-runtime.ts', env, cleanups);

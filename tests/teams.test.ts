@@ -9,7 +9,7 @@ import type { Playbook } from '../actors/index.ts';
 import { assignTask, startSlackGateway, startTeamsGateway } from '../gateway/index.ts';
 import type { Bus } from '../messaging/index.ts';
 import type { Store } from '../persistence/index.ts';
-import { coworkersInProcess, serveCountingEmail } from './coworkers-in-process.ts';
+import { coworkersInProcess, processIdentity, processSigner, processTrust, serveCountingEmail } from './coworkers-in-process.ts';
 import type { countingEmailConnector } from './email-connector.ts';
 import { definitionYaml, uniqueName, waitFor, writeDefinitions } from './helpers.ts';
 import { connectAsTest, startRuntimeProcess } from './runtime-processes.ts';
@@ -54,7 +54,7 @@ async function fakeTeams(withoutTheApp: string[] = []): Promise<FakeTeams> {
 
 /** A Teams gateway on `bus` and `store`, talking to the fake; stopped when the test ends unless `stopsItself`. */
 async function startGateway(bus: Bus, store: Store, teams: FakeTeams, stopsItself = false) {
-  const gateway = await startTeamsGateway({ bus, store, logger, clientId: BOT.clientId, tenantId: BOT.tenantId, token: teams.outboundToken, port: 0, host: '127.0.0.1', serviceUrl: teams.serviceUrl, cloud: teams.cloud });
+  const gateway = await startTeamsGateway({ bus, store, logger, signer: processSigner, clientId: BOT.clientId, tenantId: BOT.tenantId, token: teams.outboundToken, port: 0, host: '127.0.0.1', serviceUrl: teams.serviceUrl, cloud: teams.cloud });
   if (!stopsItself) cleanups.push(() => gateway.close());
   return { ...gateway, url: `http://127.0.0.1:${gateway.port}/api/messages` };
 }
@@ -72,7 +72,7 @@ async function inOneProcess(moreYaml = '', withoutTheApp: string[] = [], definit
 
 /** The runtime as a process of its own; the gateway here, meeting it over NATS and MongoDB. */
 async function overNats(): Promise<Stack> {
-  const env = { ...process.env, COWORKERS_DIR: writeDefinitions({ arlo }), MONGODB_DB: uniqueName('teams'), COWORKERS_SUBJECT_PREFIX: `${uniqueName('teams')}.v1` };
+  const env = { ...process.env, ...processIdentity.env, COWORKERS_DIR: writeDefinitions({ arlo }), MONGODB_DB: uniqueName('teams'), COWORKERS_SUBJECT_PREFIX: `${uniqueName('teams')}.v1` };
   const { bus, store } = await connectAsTest(env, cleanups);
   const email = await serveCountingEmail(bus, store, cleanups);
   await startRuntimeProcess('tests/fixtures/agent-runtime.ts', env, cleanups);
@@ -296,7 +296,7 @@ describe('one runtime, a company on Slack and Teams', () => {
     const { teams, url, email } = stack;
     const slack = await startFakeSlack({ channels: { C0SALES: 'sales', C0RANDOM: 'random' } });
     cleanups.push(() => slack.close());
-    const slackGateway = await startSlackGateway({ bus: stack.bus, store: stack.store, botToken: 'xoxb-test', signingSecret: 'secret', port: 0, slackApiUrl: slack.url, logger });
+    const slackGateway = await startSlackGateway({ bus: stack.bus, store: stack.store, botToken: 'xoxb-test', signingSecret: 'secret', port: 0, slackApiUrl: slack.url, logger, signer: processSigner, trust: processTrust });
     cleanups.push(() => slackGateway.close());
 
     const mention = appMention({ user: 'UASKER1', channel: 'C0SALES', text: '<@U0BOT> arlo email Ann about the renewal' });

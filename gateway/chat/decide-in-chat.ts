@@ -1,14 +1,13 @@
 // A decision made by a click in chat: sent like any other (decideApproval), and what came of it
 // put in the words every chat shows the person who clicked.
-import type { Bus } from '../../messaging/index.ts';
-import type { Store } from '../../persistence/index.ts';
 import { isCoworkersError } from '../../protocol/index.ts';
 import { decideApproval, type DecisionRequest } from '../approval-commands.ts';
+import type { CommandDeps } from '../coworker-commands.ts';
 
 /** Applied, or a sentence for the person; `gone` when the approval no longer waits, so its message should say so. */
 export type ChatDecisionResult = { status: 'applied'; outcome: string } | { status: 'told'; text: string; gone: boolean };
 
-export async function decideInChat(deps: { bus: Bus; store: Store; now: () => number }, request: DecisionRequest): Promise<ChatDecisionResult> {
+export async function decideInChat(deps: CommandDeps, request: DecisionRequest): Promise<ChatDecisionResult> {
   try {
     const result = await decideApproval(deps, request);
     if (result.status === 'applied') return { status: 'applied', outcome: result.outcome };

@@ -1,7 +1,7 @@
 // The console's JSON API over real HTTP: who may read and decide, and what each route answers.
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROTOCOL_VERSION, subjects, type Command, type CoworkerEvent } from '../../protocol/index.ts';
+import { PROTOCOL_VERSION, ephemeralSigner, hasValidSignature, subjects, type Command, type CoworkerEvent } from '../../protocol/index.ts';
 import { api, AVA_APPROVAL, DANIEL, MARIA, QUEUED_TASK, SECRET, signIn, startConsoleFixture, STATUSES, T0, ZOE, type ConsoleFixture } from './console-test-kit.ts';
 import { startConsoleServer } from './console-server.ts';
 import { createSessionSigner, SESSION_COOKIE, SESSION_LIFETIME_MS } from './sessions.ts';
@@ -270,7 +270,7 @@ describe('signed in', () => {
 
 describe('lifecycle', () => {
   it('says which address it cannot listen on', async () => {
-    const taken = startConsoleServer({ bus: fixture.bus, store: fixture.store, users: [], port: fixture.server.port, logger: pino({ level: 'silent' }) });
+    const taken = startConsoleServer({ bus: fixture.bus, store: fixture.store, users: [], port: fixture.server.port, logger: pino({ level: 'silent' }), signer: ephemeralSigner() });
     await expect(taken).rejects.toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringContaining(`127.0.0.1:${fixture.server.port}`) });
   });
 
@@ -360,10 +360,16 @@ describe('deciding approvals', () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ status: 'applied', coworkerId: 'ava', outcome: 'rejected' });
     expect(received).toEqual([expect.objectContaining({ type: 'approval.decide', approvalId: AVA_APPROVAL.id, decision: 'rejected', reason: 'Not this week', by: MARIA.slack })]);
+    // Signed by the console that signed Maria in: the runtime takes it as a gateway's word.
+    expect(received[0]!.type === 'approval.decide' && received[0]!.signature?.key).toBe(fixture.signer.publicKey);
+    expect(hasValidSignature(received[0]!, [fixture.signer.publicKey])).toBe(true);
 
     const repeat = await api(fixture.server, `/api/approvals/${AVA_APPROVAL.id}/decision`, { cookie: maria, body: { decision: 'approved' } });
     expect(repeat.status).toBe(409);
     expect(((await repeat.json()) as { error: { code: string } }).error.code).toBe('APPROVAL_NOT_FOUND');
+    // Who decides is the session's person, never the request's: a body naming someone is refused.
+    const naming = await api(fixture.server, `/api/approvals/${AVA_APPROVAL.id}/decision`, { cookie: maria, body: { decision: 'approved', by: DANIEL.slack } });
+    expect(naming.status).toBe(400);
     expect(received).toHaveLength(1);
     await stub.stop();
   });

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDefinitions } from '../../definitions/index.ts';
 import { createMemoryBus } from '../../messaging/index.ts';
 import { createSqliteStore } from '../../persistence/index.ts';
-import { ASSIGNMENTS_COLLECTION, coworkerDefinitionSchema, PROTOCOL_VERSION, subjects, type Command } from '../../protocol/index.ts';
+import { ASSIGNMENTS_COLLECTION, coworkerDefinitionSchema, ephemeralSigner, PROTOCOL_VERSION, subjects, type Command } from '../../protocol/index.ts';
 import { loadPeople } from '../people.ts';
 import { api, signIn } from './console-test-kit.ts';
 import { startConsoleServer, type ConsoleServer } from './console-server.ts';
@@ -32,7 +32,7 @@ beforeAll(async () => {
   });
   const people = await loadPeople(EXAMPLES);
   const users = people.users.map((user) => ({ ...user, password: `${user.login}-password` }));
-  server = await startConsoleServer({ bus, store, users, people, port: 0, logger: pino({ level: 'silent' }) });
+  server = await startConsoleServer({ bus, store, users, people, port: 0, logger: pino({ level: 'silent' }), signer: ephemeralSigner() });
   for (const user of users) cookies[user.login] = await signIn(server, user);
 });
 afterAll(async () => {

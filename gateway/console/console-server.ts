@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Bus } from '../../messaging/index.ts';
 import type { Store } from '../../persistence/index.ts';
-import { CoworkersError, personId } from '../../protocol/index.ts';
+import { CoworkersError, personId, type Signer } from '../../protocol/index.ts';
 import { createEventStreams } from './event-stream.ts';
 import { asHttpError, errorBody, HttpError, sendJson } from './http.ts';
 import { startLiveFeed } from './live-feed.ts';
@@ -38,6 +38,8 @@ export interface ConsoleServerOptions {
   now?: () => number;
   /** Teams (teams.yaml) and the people who may become managers (users.yaml, with an email); the sign-in users and no teams when left out. */
   people?: People;
+  /** Signs the decisions and assignments of the people signed in here: the runtime trusts its key as a gateway's. */
+  signer: Signer;
 }
 
 export interface ConsoleServer {
@@ -93,6 +95,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     feed,
     streams: createEventStreams(feed, now),
     people: options.people ?? { users: options.users, teams: null },
+    signer: options.signer,
   };
 
   const server = createServer((request, response) => {

@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import { loadDefinitions } from '../../definitions/index.ts';
 import { createMemoryBus, type Bus } from '../../messaging/index.ts';
 import { createSqliteStore, type Store } from '../../persistence/index.ts';
-import type { CoworkerStatus, PendingApprovalView } from '../../protocol/index.ts';
+import { ephemeralSigner, type CoworkerStatus, type PendingApprovalView, type Signer } from '../../protocol/index.ts';
 import { startConsoleServer, type ConsoleServer } from './console-server.ts';
 import { hashPassword } from './passwords.ts';
 import type { SignInUser } from './users.ts';
@@ -55,6 +55,8 @@ export interface ConsoleFixture {
   bus: Bus;
   store: Store;
   server: ConsoleServer;
+  /** The console's key: it signs the decisions of the people signed in. */
+  signer: Signer;
   clock: { now: number };
   logLines: Array<Record<string, unknown>>;
   close(): Promise<void>;
@@ -79,10 +81,12 @@ export async function startConsoleFixture(): Promise<ConsoleFixture> {
   const logLines: Array<Record<string, unknown>> = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => void logLines.push(JSON.parse(line) as Record<string, unknown>) });
   const clock = { now: T0 };
-  const server = await startConsoleServer({ bus, store, users, port: 0, secret: SECRET, logger, now: () => clock.now });
+  const signer = ephemeralSigner();
+  const server = await startConsoleServer({ bus, store, users, port: 0, secret: SECRET, logger, now: () => clock.now, signer });
   return {
     bus,
     store,
+    signer,
     server,
     clock,
     logLines,

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Bus } from '../../messaging/index.ts';
 import type { Store } from '../../persistence/index.ts';
+import type { Signer } from '../../protocol/index.ts';
 import type { People } from '../people.ts';
 import type { EventStreams } from './event-stream.ts';
 import type { JsonReply } from './http.ts';
@@ -33,6 +34,8 @@ export interface ConsoleDeps {
   streams: EventStreams;
   /** users.yaml and teams.yaml: team names, and who may become a coworker's manager. */
   people: People;
+  /** Signs the decisions and assignments of the people signed in here. */
+  signer: Signer;
 }
 
 export interface RouteRequest {

@@ -38,7 +38,7 @@ export const assignRoutes: Route[] = [
       if (!record) throw new CoworkersError('COWORKER_NOT_FOUND', `There is no coworker "${coworkerId}".`, { hint: 'GET /api/crew lists them.' });
       const refusal = assignRefusal(record.definition, user.id);
       if (refusal) throw new HttpError(403, 'NOT_ALLOWED', `${user.name} cannot assign ${record.definition.name}: ${refusal}.`, { hint: 'Ask its manager, or an operator with "coworkers assign".' });
-      const result = await assignCoworker(deps, deps.people, { coworkerId: coworkerId!, by: user.id, ...body });
+      const result = await assignCoworker(deps, deps.people, { ...body, coworkerId: coworkerId!, by: user.id });
       return { status: 200, body: { ...result, message: describeAssignment(result, (id) => teamName(deps.people, id)) } };
     },
   },

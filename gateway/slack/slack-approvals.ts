@@ -7,7 +7,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { Bus } from '../../messaging/index.ts';
 import type { Store } from '../../persistence/index.ts';
-import { isSlackUserId, type CoworkerDefinition } from '../../protocol/index.ts';
+import { isSlackUserId, type CoworkerDefinition, type Signer } from '../../protocol/index.ts';
 import type { DecisionRequest, PendingApproval } from '../approval-commands.ts';
 import { createApprovalRelay, type ChatDecision } from '../chat/approval-relay.ts';
 import { decideInChat } from '../chat/decide-in-chat.ts';
@@ -21,6 +21,8 @@ export interface ApprovalDeps {
   directory: Directory;
   logger: Logger;
   now: () => number;
+  /** Signs the decisions, answers and assignments of the people this gateway signed in. */
+  signer: Signer;
   /** The console's public URL: a message that cannot hold the whole call links to its page there. */
   consoleUrl: string;
 }

@@ -3,7 +3,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { Bus } from '../../messaging/index.ts';
 import type { Store } from '../../persistence/index.ts';
-import { isCoworkersError } from '../../protocol/index.ts';
+import { isCoworkersError, type Signer } from '../../protocol/index.ts';
 import { assignCoworker, assignRefusal, describeAssignment, type AssignRequest } from '../assign-commands.ts';
 import { teamName, type People } from '../people.ts';
 
@@ -12,6 +12,8 @@ export interface SlackAssignDeps {
   store: Store;
   people: People;
   now: () => number;
+  /** Signs the decisions, answers and assignments of the people this gateway signed in. */
+  signer: Signer;
 }
 
 const USAGE = 'Usage: /coworker assign <coworker> [--team <team>] [--manager @person]';

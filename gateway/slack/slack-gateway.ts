@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import { grantsFromStore, serveConnector } from '../../connectors/index.ts';
 import type { Bus, Subscription } from '../../messaging/index.ts';
 import type { Store } from '../../persistence/index.ts';
-import { subjects, type CoworkerEvent } from '../../protocol/index.ts';
+import { subjects, type CoworkerEvent, type Signer, type TrustedKeys } from '../../protocol/index.ts';
 import type { People } from '../people.ts';
 import { createApprovalFlow } from './slack-approvals.ts';
 import { DEFAULT_CONSOLE_URL } from '../chat/approval-facts.ts';
@@ -33,6 +33,10 @@ export interface SlackGatewayOptions {
   slackApiUrl?: string;
   logger: Logger;
   now?: () => number;
+  /** Signs the decisions, answers and assignments of the people this gateway signed in. */
+  signer: Signer;
+  /** The runtimes whose signed grants the `slack.post` tool it serves takes. */
+  trust: Pick<TrustedKeys, 'runtimes'>;
   /** users.yaml and teams.yaml, for `/coworker assign` and teams' channels; nobody and no teams when left out. */
   people?: People;
   /** The console's public URL: an approval too long for Slack links to its page there. */
@@ -80,8 +84,8 @@ export async function startSlackGateway(options: SlackGatewayOptions): Promise<S
   const directory = createDirectory(store, now);
   const replayGuard = createReplayGuard({ documents: store.documents, logger, now });
   app.use(replayGuard.middleware);
-  registerIntake(app, { bus, store, directory, people: options.people ?? { users: [], teams: null }, logger, now });
-  const approvals = createApprovalFlow(app, { bus, store, directory, logger, now, consoleUrl: options.consoleUrl ?? DEFAULT_CONSOLE_URL });
+  registerIntake(app, { bus, store, directory, people: options.people ?? { users: [], teams: null }, logger, now, signer: options.signer });
+  const approvals = createApprovalFlow(app, { bus, store, directory, logger, now, signer: options.signer, consoleUrl: options.consoleUrl ?? DEFAULT_CONSOLE_URL });
   const report = createReporter(app, directory);
   const connector = createSlackConnector(app.client, directory);
 
@@ -90,7 +94,7 @@ export async function startSlackGateway(options: SlackGatewayOptions): Promise<S
     await bus.consume(subjects.event('*', 'approval.requested'), approvals.onApprovalRequested, { durable: 'slack-approvals' }),
     await bus.consume(subjects.event('*', 'approval.decided'), approvals.onApprovalDecided, { durable: 'slack-decisions' }),
     await bus.consume(subjects.event('*', 'message'), report, { durable: 'slack-messages', concurrency: 8 }),
-    await serveConnector({ bus, connector, documents: store.documents, grants: grantsFromStore(store), logger }),
+    await serveConnector({ bus, connector, documents: store.documents, grants: grantsFromStore(store), trust: options.trust, logger }),
     // Live, in every gateway process: a coworker assigned a new team or manager is read again at once.
     await bus.subscribe(subjects.allAudit, (message) => {
       const event = message.data as CoworkerEvent;

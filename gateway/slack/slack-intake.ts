@@ -6,7 +6,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { Bus } from '../../messaging/index.ts';
 import type { CoworkerSummary, Store } from '../../persistence/index.ts';
-import type { CoworkerDefinition } from '../../protocol/index.ts';
+import type { CoworkerDefinition, Signer } from '../../protocol/index.ts';
 import { answerBlock, assignTask } from '../coworker-commands.ts';
 import { workChannels, type People } from '../people.ts';
 import { handleAssign } from './slack-assign.ts';
@@ -21,6 +21,8 @@ export interface IntakeDeps {
   people: People;
   logger: Logger;
   now: () => number;
+  /** Signs the decisions, answers and assignments of the people this gateway signed in. */
+  signer: Signer;
 }
 
 const MENTION = /<@[A-Z0-9]+>/g;
@@ -45,7 +47,7 @@ export function registerIntake(app: App, deps: IntakeDeps): void {
   const { directory } = deps;
   // A coworker takes work in its own channels and in its team's (teams.yaml), so a move to another team moves where it listens.
   const channelsOf = (coworker: CoworkerDefinition) => workChannels(deps.people, coworker, 'slack');
-  const commandDeps = { bus: deps.bus, store: deps.store, now: deps.now };
+  const commandDeps = { bus: deps.bus, store: deps.store, now: deps.now, signer: deps.signer };
   let nameOf: ((channel: string) => Promise<string | undefined>) | null = null;
   const channelName = (client: WebClient, channel: string) => (nameOf ??= channelNames(client))(channel);
 

@@ -7,7 +7,7 @@ import type { App } from '@microsoft/teams.apps';
 import type { Logger } from 'pino';
 import type { Bus } from '../../messaging/index.ts';
 import type { Store } from '../../persistence/index.ts';
-import type { CoworkerDefinition } from '../../protocol/index.ts';
+import type { CoworkerDefinition, Signer } from '../../protocol/index.ts';
 import type { DecisionRequest, PendingApproval } from '../approval-commands.ts';
 import { createApprovalRelay } from '../chat/approval-relay.ts';
 import { decideInChat, type ChatDecisionResult } from '../chat/decide-in-chat.ts';
@@ -24,6 +24,8 @@ export interface TeamsApprovalDeps {
   voice: TeamsVoice;
   logger: Logger;
   now: () => number;
+  /** Signs the decisions, answers and assignments of the people this gateway signed in. */
+  signer: Signer;
   /** The console's public URL: a card that cannot hold the whole call links to its page there. */
   consoleUrl: string;
 }

@@ -10,7 +10,7 @@ import type { ILogger } from '@microsoft/teams.common';
 import type { Logger } from 'pino';
 import type { Bus, Subscription } from '../../messaging/index.ts';
 import type { Store } from '../../persistence/index.ts';
-import { subjects, type CoworkerEvent } from '../../protocol/index.ts';
+import { subjects, type CoworkerEvent, type Signer } from '../../protocol/index.ts';
 import { DEFAULT_CONSOLE_URL } from '../chat/approval-facts.ts';
 import { createDirectory } from '../chat/directory.ts';
 import type { People } from '../people.ts';
@@ -43,6 +43,8 @@ export interface TeamsGatewayOptions {
   /** Accepts requests without a Teams token: for local tests only, and said loudly in the log. */
   dangerouslySkipAuth?: boolean;
   now?: () => number;
+  /** Signs the decisions, answers and assignments of the people this gateway signed in. */
+  signer: Signer;
   /** users.yaml (who is who in Teams) and teams.yaml (teams' channels); nobody and no teams when left out. */
   people?: People;
   /** The console's public URL: an approval too long for a card links to its page there. */
@@ -95,8 +97,8 @@ export async function startTeamsGateway(options: TeamsGatewayOptions): Promise<T
   const directory = createDirectory(store, now);
   const teamsPeople = createTeamsPeople(people);
   const voice = createTeamsVoice(app, { clientId: options.clientId, tenantId: options.tenantId });
-  registerTeamsIntake(app, { bus, store, directory, people, teamsPeople, voice, channelName: createChannelNames(app, now), logger, now });
-  const approvals = createTeamsApprovals(app, { bus, store, directory, teamsPeople, voice, logger, now, consoleUrl: options.consoleUrl ?? DEFAULT_CONSOLE_URL });
+  registerTeamsIntake(app, { bus, store, directory, people, teamsPeople, voice, channelName: createChannelNames(app, now), logger, now, signer: options.signer });
+  const approvals = createTeamsApprovals(app, { bus, store, directory, teamsPeople, voice, logger, now, signer: options.signer, consoleUrl: options.consoleUrl ?? DEFAULT_CONSOLE_URL });
   app.event('error', ({ error }) => logger.error({ err: error }, 'teams activity failed'));
 
   await app.initialize();

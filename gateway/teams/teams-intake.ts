@@ -5,7 +5,7 @@ import type { App } from '@microsoft/teams.apps';
 import type { Logger } from 'pino';
 import type { Bus } from '../../messaging/index.ts';
 import type { CoworkerSummary, Store } from '../../persistence/index.ts';
-import { sha256, type ChatThread, type CoworkerDefinition } from '../../protocol/index.ts';
+import { sha256, type ChatThread, type CoworkerDefinition, type Signer } from '../../protocol/index.ts';
 import { answerBlock, assignTask } from '../coworker-commands.ts';
 import { mayDirect, type Directory } from '../chat/directory.ts';
 import { workChannels, type People } from '../people.ts';
@@ -23,6 +23,8 @@ export interface TeamsIntakeDeps {
   channelName: (teamId: string, channelId: string) => Promise<string | undefined>;
   logger: Logger;
   now: () => number;
+  /** Signs the decisions, answers and assignments of the people this gateway signed in. */
+  signer: Signer;
 }
 
 /** What people wrote, without the app's mention and Teams' markup. */
@@ -52,7 +54,7 @@ function threadOf(activity: { id: string; conversation: { id: string; conversati
 
 export function registerTeamsIntake(app: App, deps: TeamsIntakeDeps): void {
   const { directory, voice } = deps;
-  const commandDeps = { bus: deps.bus, store: deps.store, now: deps.now };
+  const commandDeps = { bus: deps.bus, store: deps.store, now: deps.now, signer: deps.signer };
   const teamsChannelsOf = (coworker: CoworkerDefinition) => workChannels(deps.people, coworker, 'teams');
   const where = (coworker: CoworkerDefinition) => teamsChannelsOf(coworker).map((channel) => channel.slice('teams:'.length)).join(', ') || 'a direct chat with me, for my manager';
 
