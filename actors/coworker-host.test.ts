@@ -2,7 +2,7 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryBus, readDeadLetters, type Bus, type BusMessage } from '../messaging/index.ts';
 import { createSqliteStore, type Store } from '../persistence/index.ts';
-import { coworkerDefinitionSchema, CoworkersError, PROTOCOL_VERSION, subjects, type CoworkerDefinition, type CoworkerEvent } from '../protocol/index.ts';
+import { coworkerDefinitionSchema, CoworkersError, PROTOCOL_VERSION, ephemeralSigner, subjects, trustingOnly, type CoworkerDefinition, type CoworkerEvent } from '../protocol/index.ts';
 import { createFakeClock } from '../tests/fake-clock.ts';
 import { scriptedApproval, waitFor } from '../tests/helpers.ts';
 import { createCoworkerHost, type CoworkerHost, type TaskRunner } from './index.ts';
@@ -29,6 +29,9 @@ const scripted: TaskRunner = async ({ task, notes, run }) => {
   if (task.text.startsWith('approve') && run === null) return { kind: 'approvalNeeded', requests: [scriptedApproval(task.id, `${task.id}.a`, task.text)], run: 'asked' };
   return { kind: 'done', summary: `finished ${task.text} after ${notes.length} notes` };
 };
+
+/** The operator's key: the one the host trusts for people's commands in these tests. */
+const operator = ephemeralSigner();
 
 let counter = 0;
 function command(coworkerId: string, body: Record<string, unknown>) {
@@ -58,6 +61,7 @@ async function setup(options: { store?: Store; bus?: Bus; runTask?: TaskRunner; 
     clock,
     logger,
     runTask: options.runTask ?? scripted,
+    trust: trustingOnly(operator),
   });
   await host.start();
   stops.push(async () => {
@@ -112,9 +116,11 @@ describe('coworker host', () => {
     await waitFor(async () => second.events.some((e) => e.type === 'message' && e.text.startsWith('Reminder')), 'the reminder');
 
     const approvalId = (await store.getCoworker('ada'))!.status!.currentTaskId + '.a';
-    const decide = command('ada', { type: 'approval.decide', approvalId, decision: 'approved', by: 'UMIA' });
+    const unsigned = command('ada', { type: 'approval.decide', approvalId, decision: 'approved', by: 'UMIA' });
+    const decide = { ...unsigned, signature: operator.sign(unsigned) };
     await bus.publish(subjects.command('decision', 'ada'), decide, { msgId: decide.id });
-    await bus.publish(subjects.command('decision', 'ada'), { ...decide, id: 'replay' }, { msgId: 'replay' });
+    const replay = { ...unsigned, id: 'replay' };
+    await bus.publish(subjects.command('decision', 'ada'), { ...replay, signature: operator.sign(replay) }, { msgId: 'replay' });
     await waitFor(async () => second.host.status('ada')?.state.status === 'idle', 'idle after the decision');
     await waitFor(async () => second.events.some((e) => e.type === 'decision.refused'), 'the replay refused');
     expect(runs).toEqual(['approve the refund']);
@@ -141,6 +147,24 @@ describe('coworker host', () => {
     await waitFor(async () => (await real.getCoworker('bo'))?.status?.state.status === 'working', 'the snapshot stored after retries', 10_000);
     expect(failures).toBe(0);
     expect(host.status('bo')?.currentTaskId).toBeDefined();
+  });
+
+  it('refuses a decision no trusted key signed, and one under a task subject, as dead letters, and audits the decision; the approval stays pending', async () => {
+    const { bus, host, events } = await setup();
+    await bus.publish(subjects.command('task', 'ada'), assign('ada', 'approve the refund'), { msgId: 'm1' });
+    await waitFor(async () => host.status('ada')?.state.status === 'awaitingApproval', 'awaitingApproval');
+    const approvalId = `${host.status('ada')!.currentTaskId}.a`;
+    const forged = command('ada', { type: 'approval.decide', approvalId, decision: 'approved', by: 'UMIA' });
+    await bus.publish(subjects.command('decision', 'ada'), { ...forged, signature: ephemeralSigner().sign(forged) }, { msgId: forged.id });
+    const disguised = command('ada', { type: 'approval.decide', approvalId, decision: 'approved', by: 'UMIA' });
+    await bus.publish(subjects.command('task', 'ada'), { ...disguised, signature: operator.sign(disguised) }, { msgId: disguised.id });
+    await waitFor(async () => (await readDeadLetters(bus)).count === 2, 'two dead letters');
+    const { deadLetters } = await readDeadLetters(bus);
+    expect(deadLetters.map((letter) => letter.reason)).toEqual(['bad-signature', 'mismatch']);
+    await waitFor(async () => events.filter((e) => e.type === 'audit' && e.entry.kind === 'approval.refused').length === 2, 'both refusals audited');
+    expect(events.find((e) => e.type === 'audit' && e.entry.kind === 'approval.refused')).toMatchObject({ entry: { by: 'UMIA', approvalId, summary: expect.stringContaining('must be signed by a gateway') } });
+    expect(host.status('ada')?.state.status).toBe('awaitingApproval');
+    expect(events.some((e) => e.type === 'approval.decided')).toBe(false);
   });
 
   it('sets a malformed command aside as a dead letter and goes on with the next', async () => {

@@ -11,7 +11,6 @@ import { coworkerMachine, type CoworkerEvent as MachineEvent, type RunInput, typ
 import {
   ALL_SHARDS,
   PROTOCOL_VERSION,
-  commandSchema,
   coworkerDefinitionSchema,
   isCoworkersError,
   shardOf,
@@ -20,10 +19,12 @@ import {
   type Command,
   type CoworkerDefinition,
   type CoworkerStatus,
+  type TrustedKeys,
 } from '../protocol/index.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { CoworkerCell, type StoredSnapshot } from './coworker-cell.ts';
 import { describeReassignment } from './reassignment.ts';
+import { checkCommand, type CommandCheck } from './command-checks.ts';
 import { retryWhileRetryable } from './retry.ts';
 import type { TaskRunner } from './task-runner.ts';
 
@@ -41,6 +42,8 @@ export interface CoworkerHostOptions {
   clock?: Clock;
   /** Prefix of the durable command consumers (one per shard); runtimes that share it share the commands. */
   consumerName?: string;
+  /** The keys that may sign people's commands (gateways, the operator) and handoffs (runtimes). */
+  trust: TrustedKeys;
   /** Commands handled at once per shard (for different coworkers; one coworker's are applied in order). */
   concurrency?: number;
 }
@@ -132,22 +135,28 @@ export function createCoworkerHost(options: CoworkerHostOptions): CoworkerHost {
     if (change) await audit(command.coworkerId, `assigned:${command.id}`, { kind: 'assigned', by: command.by, summary: change.summary, detail: change.detail });
   }
 
+  /** A command the host will not apply: set aside as a dead letter, and audited when it names a coworker. */
+  async function refuse(message: BusMessage, refusal: Extract<CommandCheck, { ok: false }>): Promise<void> {
+    await deadLetter(bus, { reason: refusal.reason, detail: refusal.why, subject: message.subject, payload: message.data, at: clock.now() });
+    logger.warn({ subject: message.subject, reason: refusal.reason, detail: refusal.why }, 'command refused and set aside as a dead letter');
+    const command = refusal.command;
+    if (!command || !definitions.has(command.coworkerId)) return;
+    const by = 'by' in command ? command.by : 'unknown';
+    await audit(command.coworkerId, `refused:${command.id}`, {
+      kind: command.type === 'approval.decide' ? 'approval.refused' : 'command.refused',
+      by,
+      ...(command.type === 'approval.decide' ? { approvalId: command.approvalId } : {}),
+      summary: `${command.type} from ${by} refused: ${refusal.why}`,
+      detail: { subject: message.subject, reason: refusal.reason },
+    });
+  }
+
   async function handleCommand(message: BusMessage): Promise<void> {
-    const parsed = commandSchema.safeParse(message.data);
-    if (!parsed.success) {
-      // Retrying cannot fix a malformed command: set it aside where `coworkers dead-letters` shows it.
-      const detail = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'the command'}: ${issue.message}`).join('; ');
-      await deadLetter(bus, { reason: 'malformed', detail, subject: message.subject, payload: message.data, at: clock.now() });
-      logger.warn({ subject: message.subject, issues: parsed.error.issues }, 'malformed command set aside as a dead letter');
-      return;
-    }
-    const command = parsed.data;
+    const checked = checkCommand(message.subject, message.data, { trust: options.trust, definitionOf: (id) => definitions.get(id) });
+    if (!checked.ok) return refuse(message, checked);
+    const command = checked.command;
     const cell = cells.get(command.coworkerId);
     if (!cell) {
-      if (!definitions.has(command.coworkerId)) {
-        logger.warn({ command }, 'command for a coworker no definition names; dropped');
-        return;
-      }
       // Its shard is being taken over or handed back: whoever hosts it next gets the command.
       throw new Error(`coworker "${command.coworkerId}" is not hosted here right now`);
     }

@@ -2,9 +2,11 @@
 import { pino } from 'pino';
 import type { Clock, TaskRunner } from '../actors/index.ts';
 import { systemClock } from '../actors/index.ts';
-import { coworkerDefinitionSchema, type CoworkerDefinition } from '../protocol/index.ts';
+import { coworkerDefinitionSchema, ephemeralSigner, trustingOnly, type CoworkerDefinition } from '../protocol/index.ts';
 
 export const quietLogger = pino({ level: 'silent' });
+/** Benchmarks send tasks only, which need no signature; the host still wants to know whom it trusts. */
+export const benchTrust = trustingOnly(ephemeralSigner());
 
 export function manyDefinitions(count: number): CoworkerDefinition[] {
   return Array.from({ length: count }, (_, index) =>

@@ -2,7 +2,7 @@
 import { createCoworkerHost } from '../actors/index.ts';
 import { createMemoryBus } from '../messaging/index.ts';
 import { createSqliteStore } from '../persistence/index.ts';
-import { heapUsed, idleRunner, manyDefinitions, quietLogger } from './fixtures.ts';
+import { heapUsed, idleRunner, manyDefinitions, quietLogger, benchTrust } from './fixtures.ts';
 
 export async function heapPerIdleCoworker(count: number) {
   const before = heapUsed();
@@ -10,7 +10,7 @@ export async function heapPerIdleCoworker(count: number) {
   const withDefinitions = heapUsed();
   const store = createSqliteStore({ path: ':memory:' });
   const bus = createMemoryBus();
-  const host = createCoworkerHost({ definitions, bus, store, runTask: idleRunner, logger: quietLogger });
+  const host = createCoworkerHost({ definitions, bus, store, runTask: idleRunner, logger: quietLogger, trust: benchTrust });
   await host.start();
   const after = heapUsed();
   await host.stop();

@@ -5,7 +5,7 @@ import { createCoworkerHost } from '../actors/index.ts';
 import type { Bus } from '../messaging/index.ts';
 import type { Store } from '../persistence/index.ts';
 import { PROTOCOL_VERSION, subjects, type CoworkerEvent } from '../protocol/index.ts';
-import { idleRunner, manyDefinitions, quietLogger, saturdayClock } from './fixtures.ts';
+import { idleRunner, manyDefinitions, quietLogger, saturdayClock, benchTrust } from './fixtures.ts';
 
 /** Publishes `count` messages with at most `window` awaiting their acks. */
 async function publishWindowed(count: number, window: number, publish: (index: number) => Promise<void>): Promise<void> {
@@ -28,7 +28,7 @@ export async function rawPublishRate(bus: Bus, count: number, window: number): P
  */
 export async function commandRate(options: { bus: Bus; sender: Bus; store: Store; coworkers: number; commands: number; window: number }) {
   const { bus, store } = options;
-  const host = createCoworkerHost({ definitions: manyDefinitions(options.coworkers), bus, store, runTask: idleRunner, logger: quietLogger, clock: saturdayClock(), concurrency: 16 });
+  const host = createCoworkerHost({ definitions: manyDefinitions(options.coworkers), bus, store, runTask: idleRunner, logger: quietLogger, trust: benchTrust, clock: saturdayClock(), concurrency: 16 });
   await host.start();
   const rate = await commandsIn(options);
   await host.stop();

@@ -17,6 +17,8 @@ export const AUDIT_KINDS = [
   'approval.requested',
   'approval.decided',
   'approval.refused',
+  /** A command the runtime would not apply: on the wrong subject, unsigned or badly signed, or not the sender's to give. */
+  'command.refused',
   'budget.exceeded',
   'budget.extended',
   'blocked',

@@ -60,7 +60,7 @@ export function parseCommandSubject(subject: string): { kind: CommandKind; shard
 }
 
 /** Why a dead letter was set aside; its subject is `dlq.<reason>`. */
-export const DEAD_LETTER_REASONS = ['malformed', 'mismatch', 'unknown-coworker', 'bad-signature'] as const;
+export const DEAD_LETTER_REASONS = ['malformed', 'mismatch', 'unknown-coworker', 'bad-signature', 'not-allowed'] as const;
 export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number];
 
 /**

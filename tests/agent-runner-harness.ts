@@ -5,12 +5,12 @@ import { pino } from 'pino';
 import { createAgentRunner, createAuditRecorder, createCoworkerHost, ScriptedChatModel, type Playbook } from '../actors/index.ts';
 import { createMemoryBus } from '../messaging/index.ts';
 import { createSqliteStore } from '../persistence/index.ts';
-import { CoworkersError, PROTOCOL_VERSION, coworkerDefinitionSchema, ephemeralSigner, subjects, type CommandType, type CoworkerDefinition, type CoworkerEvent, type ToolCall, type ToolSpec } from '../protocol/index.ts';
+import { CoworkersError, PROTOCOL_VERSION, coworkerDefinitionSchema, ephemeralSigner, subjects, trustingOnly, type CommandType, type CoworkerDefinition, type CoworkerEvent, type ToolCall, type ToolSpec } from '../protocol/index.ts';
 import { waitFor } from './helpers.ts';
 
 const logger = pino({ level: 'silent' });
 export const MANAGER = 'UMIA';
-/** Signs the grants of the runner's calls. */
+/** Signs the grants of the runner's calls, and the commands the tests send as people. */
 export const runtimeSigner = ephemeralSigner();
 
 export const tools: ToolSpec[] = [
@@ -71,7 +71,7 @@ export async function start(options: { playbook: Playbook; definition?: Coworker
   const subscription = await bus.subscribe(subjects.allEvents, (message) => events.push(message.data as CoworkerEvent));
   const model = new ScriptedChatModel({ playbooks: { 'follow-up': options.playbook }, fallback: options.playbook });
   const runTask = createAgentRunner({ model, tools, callTool: (call) => connector.callTool(call), signer: runtimeSigner, retry: { attempts: 3, baseDelayMs: 1 } });
-  const host = createCoworkerHost({ definitions: [options.definition ?? definition()], bus, store, logger, runTask });
+  const host = createCoworkerHost({ definitions: [options.definition ?? definition()], bus, store, logger, runTask, trust: trustingOnly(runtimeSigner) });
   const recorder = createAuditRecorder({ bus, store, logger });
   await recorder.start();
   await host.start();
@@ -82,9 +82,12 @@ export async function start(options: { playbook: Playbook; definition?: Coworker
     await store.close();
   });
   let counter = 0;
+  // As a gateway would: every command but a task signed (here by the one key this test trusts).
   const send = (body: Record<string, unknown>) => {
     const id = `cmd-${++counter}`;
-    return bus.publish(subjects.commandFor({ coworkerId: 'sam', type: body.type as CommandType }), { v: PROTOCOL_VERSION, id, coworkerId: 'sam', at: Date.now(), ...body }, { msgId: id });
+    const command = { v: PROTOCOL_VERSION, id, coworkerId: 'sam', at: Date.now(), ...body };
+    const signed = body.type === 'task.assign' ? command : { ...command, signature: runtimeSigner.sign(command) };
+    return bus.publish(subjects.commandFor({ coworkerId: 'sam', type: body.type as CommandType }), signed, { msgId: id });
   };
   const assign = (text: string, extra: Record<string, unknown> = {}) =>
     send({ type: 'task.assign', task: { id: `task-${counter + 1}`, text, source: 'person', requestedBy: MANAGER, createdAt: Date.now(), ...extra } });
