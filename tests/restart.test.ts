@@ -8,6 +8,7 @@ import { assignTask } from '../gateway/index.ts';
 import { PROTOCOL_VERSION, subjects, type CoworkerStatus } from '../protocol/index.ts';
 import { connectAsTest, startRuntimeProcess, stopRuntimeProcess } from './runtime-processes.ts';
 import { definitionYaml, uniqueName, waitFor, writeDefinitions } from './helpers.ts';
+import { testIdentity } from './test-identity.ts';
 
 interface RunLine {
   coworkerId: string;
@@ -27,6 +28,8 @@ const startRuntime = (env: NodeJS.ProcessEnv) => startRuntimeProcess('tests/fixt
 describe('a distributed runtime killed with SIGKILL', () => {
   it('restores every coworker in the same state with the same backlog, and runs nothing twice', async () => {
     const dir = writeDefinitions({ wendy: definitionYaml('wendy'), arlo: definitionYaml('arlo'), bea: definitionYaml('bea') });
+    // The key the runtime trusts for people's decisions: the test decides as the operator.
+    const identity = testIdentity();
     const runsLog = join(mkdtempSync(join(tmpdir(), 'coworkers-runs-')), 'runs.jsonl');
     const env = {
       ...process.env,
@@ -34,6 +37,7 @@ describe('a distributed runtime killed with SIGKILL', () => {
       MONGODB_DB: uniqueName('restart'),
       COWORKERS_SUBJECT_PREFIX: `${uniqueName('restart')}.v1`,
       RUNS_LOG: runsLog,
+      ...identity.env,
     };
 
     const { store, bus } = await connectAsTest(env, cleanups);
@@ -70,11 +74,8 @@ describe('a distributed runtime killed with SIGKILL', () => {
     expect(new Set(runs().filter((r) => r.coworkerId === 'wendy').map((r) => r.pid)).size).toBe(2);
 
     // The restored coworker goes on: the approval decides its run, then it takes its backlog.
-    await bus.publish(
-      subjects.command('decision', 'arlo'),
-      { v: PROTOCOL_VERSION, id: 'decide-1', coworkerId: 'arlo', at: Date.now(), type: 'approval.decide', approvalId: `${approval.id}.a1`, decision: 'approved', by: 'UMANAGER1' },
-      { msgId: 'decide-1' },
-    );
+    const decision = { v: PROTOCOL_VERSION, id: 'decide-1', coworkerId: 'arlo', at: Date.now(), type: 'approval.decide', approvalId: `${approval.id}.a1`, decision: 'approved', by: 'UMANAGER1' };
+    await bus.publish(subjects.command('decision', 'arlo'), { ...decision, signature: identity.signer.sign(decision) }, { msgId: 'decide-1' });
     await waitFor(async () => (await statuses()).get('arlo')?.state.status === 'idle' && count('arlo', 0) === 2, 'arlo to finish both tasks');
     expect(count('arlo', 1)).toBe(1);
     // No step of any task ran twice, except the one that was in flight when the process died.

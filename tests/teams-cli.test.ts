@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { coworkers } from './cli-processes.ts';
 import { definitionYaml, uniqueName, writeDefinitions } from './helpers.ts';
-import { startRuntimeProcess } from './runtime-processes.ts';
+import { connectAsTest, startRuntimeProcess } from './runtime-processes.ts';
 import { BOT } from './teams-fake.ts';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -12,16 +12,11 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-function gatewayEnv(more: Record<string, string>): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    MONGODB_DB: uniqueName('teamscli'),
-    COWORKERS_SUBJECT_PREFIX: `${uniqueName('teamscli')}.v1`,
-    CONSOLE_PORT: '0',
-    TEAMS_PORT: '0',
-    LOG_LEVEL: 'warn',
-    ...more,
-  };
+/** A gateway's environment, with the stream a runtime would have made (a gateway only finds it). */
+async function gatewayEnv(more: Record<string, string>): Promise<NodeJS.ProcessEnv> {
+  const env = { ...process.env, MONGODB_DB: uniqueName('teamscli'), COWORKERS_SUBJECT_PREFIX: `${uniqueName('teamscli')}.v1`, CONSOLE_PORT: '0', TEAMS_PORT: '0', LOG_LEVEL: 'warn', ...more };
+  await connectAsTest(env, cleanups);
+  return env;
 }
 
 const dir = () => writeDefinitions({ arlo: definitionYaml('arlo') });
@@ -30,7 +25,7 @@ const activity = { type: 'message', id: '1733000000001', channelId: 'msteams', s
 
 describe('coworkers gateway with Teams', () => {
   it('serves /api/messages and refuses requests without a Teams token', async () => {
-    const gateway = await startRuntimeProcess('cli/main.ts', gatewayEnv(teamsSettings), cleanups, { args: ['gateway', '--dir', dir()], ready: 'Ctrl-C stops' });
+    const gateway = await startRuntimeProcess('cli/main.ts', await gatewayEnv(teamsSettings), cleanups, { args: ['gateway', '--dir', dir()], ready: 'Ctrl-C stops' });
     const url = /Teams: (http:\/\/localhost:\d+\/api\/messages)/.exec(gateway.output())?.[1];
     expect(url).toBeDefined();
     const unsigned = await fetch(url!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
@@ -42,13 +37,13 @@ describe('coworkers gateway with Teams', () => {
   }, 30_000);
 
   it('says loudly, at every start, that TEAMS_SKIP_AUTH lets anyone in', async () => {
-    const gateway = await startRuntimeProcess('cli/main.ts', gatewayEnv({ ...teamsSettings, TEAMS_SKIP_AUTH: 'true' }), cleanups, { args: ['gateway', '--dir', dir()], ready: 'Ctrl-C stops' });
+    const gateway = await startRuntimeProcess('cli/main.ts', await gatewayEnv({ ...teamsSettings, TEAMS_SKIP_AUTH: 'true' }), cleanups, { args: ['gateway', '--dir', dir()], ready: 'Ctrl-C stops' });
     expect(gateway.errors()).toContain('TEAMS AUTHENTICATION IS OFF');
     expect(gateway.output()).toContain('(TEAMS_SKIP_AUTH: requests are NOT authenticated)');
   }, 30_000);
 
-  it('names what a half configuration is missing', () => {
-    const result = coworkers(['gateway', '--dir', dir()], gatewayEnv({ TEAMS_CLIENT_ID: BOT.clientId }));
+  it('names what a half configuration is missing', async () => {
+    const result = coworkers(['gateway', '--dir', dir()], await gatewayEnv({ TEAMS_CLIENT_ID: BOT.clientId }));
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('Teams needs TEAMS_CLIENT_ID, TEAMS_CLIENT_SECRET and TEAMS_TENANT_ID; missing: TEAMS_CLIENT_SECRET, TEAMS_TENANT_ID.');
   }, 30_000);
