@@ -228,6 +228,8 @@ export function describeBusContract(name: string, createBus: () => Promise<BusUn
       // A command subject has exactly three tokens after cmd: anything else would be stored where no consumer reads.
       await expect(bus.publish('cmd.alice', {}, { msgId: 'z' })).rejects.toMatchObject({ code: 'COMMAND_INVALID' });
       await expect(bus.publish('cmd.task.7.alice.extra', {}, { msgId: 'w' })).rejects.toMatchObject({ code: 'COMMAND_INVALID' });
+      // Nor under a shard no runtime reads.
+      await expect(bus.publish('cmd.task.40.alice', {}, { msgId: 'v' })).rejects.toMatchObject({ code: 'COMMAND_INVALID' });
       await expect(bus.consume('cmd.alice', async () => {}, { durable: 'never' })).rejects.toMatchObject({ code: 'COMMAND_INVALID' });
       await expect(bus.consume('ctl.>', async () => {}, { durable: 'control' })).rejects.toMatchObject({ code: 'COMMAND_INVALID' });
       await expect(bus.consume('cmd.>', async () => {}, { durable: 'bad.name' })).rejects.toMatchObject({ code: 'COMMAND_INVALID' });

@@ -1,4 +1,4 @@
-// The JetStream topology behind one prefix: a stream holding `<prefix>.cmd.*.*.*`, `.evt.>`,
+// The JetStream topology behind one prefix: a stream holding `<prefix>.cmd.*.<shard>.*` for each shard, `.evt.>`,
 // `.trg.>` and `.dlq.>` (STORED_SUBJECTS), and one durable pull consumer per consumer name.
 import { nanos } from '@nats-io/transport-node';
 import {

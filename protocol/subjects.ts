@@ -65,10 +65,12 @@ export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number];
 
 /**
  * What the durable log stores (the JetStream stream's subjects, and what the in-process log
- * accepts): commands with exactly three tokens after `cmd`, so a command on any other subject
- * is refused at publish rather than stored where no consumer reads it.
+ * accepts): commands under one of the shards (`cmd.<kind>.<shard>.<coworker>`, one subject per
+ * shard), so a command on any other subject, or a shard no runtime reads, is refused at publish
+ * rather than stored where no consumer reads it. A valid shard with a wrong kind or coworker is
+ * read by that shard's runtime, which sets it aside as a dead letter.
  */
-export const STORED_SUBJECTS = ['cmd.*.*.*', 'evt.>', 'trg.>', 'dlq.>'] as const;
+export const STORED_SUBJECTS: readonly string[] = [...ALL_SHARDS.map((shard) => `cmd.*.${shard}.*`), 'evt.>', 'trg.>', 'dlq.>'];
 
 /** Commands of one kind to one coworker, under its shard: `cmd.<kind>.<shard>.<coworker>`. */
 function commandSubject(kind: CommandKind, coworkerId: string): string {
