@@ -4,7 +4,7 @@
 // again, whatever it would answer the second time.
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { coworkerDefinitionSchema, ephemeralSigner, type ToolCall } from '../protocol/index.ts';
+import { ephemeralSigner, type ToolCall } from '../protocol/index.ts';
 import { MANAGER, definition, start, stopAll, tools } from '../tests/agent-runner-harness.ts';
 import { waitFor } from '../tests/helpers.ts';
 import { createAgentRunner, ScriptedChatModel, type Playbook } from './index.ts';
@@ -58,15 +58,7 @@ describe('limits per run and per turn', () => {
 });
 
 describe('a written-ahead turn', () => {
-  const coworker = coworkerDefinitionSchema.parse({
-    id: 'sam',
-    name: 'Sam',
-    role: 'Account executive',
-    team: 'sales',
-    manager: { name: 'Mia', slack: MANAGER, email: 'mia@example.com' },
-    timezone: 'UTC',
-    tools: ['sheets.appendRow'],
-  });
+  const coworker = definition({ tools: ['sheets.appendRow'], jobs: [] });
 
   it('is recorded before any call runs, and a step run again after a crash repeats its call under the same key without asking the model', async () => {
     let asked = 0;
