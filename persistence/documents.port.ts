@@ -9,6 +9,12 @@ export interface Documents {
   /** Creates or replaces the document. */
   put(collection: string, id: string, document: unknown): Promise<void>;
   delete(collection: string, id: string): Promise<void>;
+  /**
+   * Retention: deletes the collection's documents last written (`put`, `insert`) before `before`
+   * (epoch ms) and returns how many. A document written before the store kept write times counts
+   * as written at the first call that meets it.
+   */
+  deleteOlderThan(collection: string, before: number): Promise<number>;
   /** Every document of the collection, by id. */
   list<T>(collection: string): Promise<T[]>;
 }

@@ -1,4 +1,4 @@
-export type { CoworkerRecord, CoworkerSummary, ScheduleFire, Store } from './store.port.ts';
+export type { CoworkerRecord, CoworkerSummary, PruneCutoffs, PruneResult, ScheduleFire, Store, StoreSize } from './store.port.ts';
 export { createSqliteStore, type SqliteStoreOptions } from './sqlite.store.ts';
 export { createMongoStore, type MongoStoreOptions } from './mongo.store.ts';
 export type { Documents } from './documents.port.ts';

@@ -1,6 +1,7 @@
 // Documents on MongoDB (or FerretDB): one `documents` collection, `_id` "<collection>/<id>", the
 // body as JSON text, since user data may hold keys with '.' or '$' that FerretDB refuses.
 import { MongoServerError, type Collection, type Db } from 'mongodb';
+import { CoworkersError } from '../protocol/index.ts';
 import type { Documents } from './documents.port.ts';
 import { DUPLICATE_KEY } from './mongo.errors.ts';
 
@@ -43,6 +44,7 @@ export function createMongoDocuments(db: Db, guarded: <T>(operation: () => Promi
       guarded(async () => {
         await documents.deleteOne({ _id: key(collection, id) });
       }),
+    deleteOlderThan: () => Promise.reject(new CoworkersError('INTERNAL', 'MongoDB retention is being built', { hint: 'Use the SQLite store until the next commit.' })),
     list: <T>(collection: string) =>
       guarded(async () => {
         await ensureIndex();

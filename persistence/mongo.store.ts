@@ -5,7 +5,7 @@
 // `scheduleFires`, both insert-only with the entry's or fire's id as _id, so a repeat is refused
 // by the unique _id on every server.
 import { MongoBulkWriteError, MongoServerError, type Db, type Filter } from 'mongodb';
-import { personId, type AuditEntry, type CoworkerDefinition } from '../protocol/index.ts';
+import { CoworkersError, personId, type AuditEntry, type CoworkerDefinition } from '../protocol/index.ts';
 import { createMongoDocuments } from './mongo.documents.ts';
 import { DUPLICATE_KEY, translateDriverError } from './mongo.errors.ts';
 import { createSnapshotWriter, newestByCoworker, type SnapshotDocument } from './mongo.snapshot-writer.ts';
@@ -217,6 +217,8 @@ export function createMongoStore(options: MongoStoreOptions): Store {
         return latest?.fireAt ?? null;
       }),
 
+    prune: () => Promise.reject(new CoworkersError('INTERNAL', 'MongoDB retention is being built', { hint: 'Use the SQLite store until the next commit.' })),
+    size: () => Promise.reject(new CoworkersError('INTERNAL', 'MongoDB retention is being built', { hint: 'Use the SQLite store until the next commit.' })),
     // The MongoClient belongs to the caller; only background pruning needs to finish.
     close: () => writer.settle(),
   };

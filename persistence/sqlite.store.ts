@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { AuditEntry, AuditQuery, CoworkerDefinition, CoworkerStatus } from '../protocol/index.ts';
+import { addColumn } from './sqlite.columns.ts';
 import { createSqliteDocuments } from './sqlite.documents.ts';
 import { coworkerNotFound, fenced, versionConflict } from './store.errors.ts';
 import type { CoworkerRecord, CoworkerSummary, Store } from './store.port.ts';
@@ -36,13 +37,15 @@ const SCHEMA = `
   CREATE INDEX IF NOT EXISTS audit_by_time ON audit (coworker_id, at, id);
   CREATE INDEX IF NOT EXISTS audit_by_run ON audit (coworker_id, run_id);
   CREATE INDEX IF NOT EXISTS audit_by_job ON audit (coworker_id, job_id);
+  CREATE INDEX IF NOT EXISTS audit_for_pruning ON audit (at);
   CREATE TABLE IF NOT EXISTS schedule_fires (
     coworker_id TEXT NOT NULL,
     job_id TEXT NOT NULL,
     fire_at INTEGER NOT NULL,
     recorded_by TEXT NOT NULL,
     PRIMARY KEY (coworker_id, job_id, fire_at)
-  ) STRICT`;
+  ) STRICT;
+  CREATE INDEX IF NOT EXISTS fires_for_pruning ON schedule_fires (fire_at)`;
 
 const DEFAULT_AUDIT_LIMIT = 1_000;
 
@@ -77,7 +80,9 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   // WAL lets readers (a second process, the CLI) read while the runtime writes.
   db.exec('PRAGMA journal_mode = WAL');
   db.exec(SCHEMA);
-  addFenceColumn(db);
+  // Files written before fencing have no `fence` column: 0 for every coworker.
+  addColumn(db, 'coworkers', 'fence', 'INTEGER NOT NULL DEFAULT 0');
+  const documents = createSqliteDocuments(db);
 
   const register = db.prepare(`
     INSERT INTO coworkers (id, definition, version, snapshot, status, updated_at) VALUES (?, ?, 0, NULL, NULL, ?)
@@ -100,6 +105,20 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   const insertAudit = db.prepare('INSERT OR IGNORE INTO audit (id, coworker_id, at, run_id, job_id, entry) VALUES (?, ?, ?, ?, ?, ?)');
   const insertFire = db.prepare('INSERT OR IGNORE INTO schedule_fires (coworker_id, job_id, fire_at, recorded_by) VALUES (?, ?, ?, ?)');
   const selectLastFire = db.prepare('SELECT MAX(fire_at) AS last FROM schedule_fires WHERE coworker_id = ? AND job_id = ?');
+  const pruneAudit = db.prepare('DELETE FROM audit WHERE at < ?');
+  // Each job's latest fire stays, whatever its age: lastFire answers from it.
+  const pruneFires = db.prepare(`
+    DELETE FROM schedule_fires WHERE fire_at < ? AND fire_at < (
+      SELECT MAX(latest.fire_at) FROM schedule_fires AS latest
+      WHERE latest.coworker_id = schedule_fires.coworker_id AND latest.job_id = schedule_fires.job_id)`);
+  const countRows = db.prepare(`
+    SELECT 'coworkers' AS name, COUNT(*) AS count FROM coworkers
+    UNION ALL SELECT 'snapshots', COUNT(*) FROM coworkers WHERE snapshot IS NOT NULL
+    UNION ALL SELECT 'audit', COUNT(*) FROM audit
+    UNION ALL SELECT 'scheduleFires', COUNT(*) FROM schedule_fires
+    UNION ALL SELECT 'documents:' || collection, COUNT(*) FROM documents GROUP BY collection`);
+  const pageCount = db.prepare('PRAGMA page_count');
+  const pageSize = db.prepare('PRAGMA page_size');
   // One statement per combination of filters, so each can use the index that fits it.
   const auditQueries = new Map<string, StatementSync>();
 
@@ -170,7 +189,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   }
 
   return {
-    documents: createSqliteDocuments(db),
+    documents,
     async registerCoworkers(definitions) {
       transaction(() => {
         for (const definition of definitions) register.run(definition.id, JSON.stringify(definition), Date.now());
@@ -216,28 +235,29 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       return (selectLastFire.get(coworkerId, jobId) as { last: number | null }).last;
     },
 
+    async prune(cutoffs) {
+      let audit = 0;
+      let fires = 0;
+      transaction(() => {
+        if (cutoffs.audit !== undefined) audit = Number(pruneAudit.run(cutoffs.audit).changes);
+        if (cutoffs.fires !== undefined) fires = Number(pruneFires.run(cutoffs.fires).changes);
+      });
+      // One row per coworker holds only the newest snapshot: nothing is superseded.
+      return { audit, fires, snapshots: 0 };
+    },
+
+    async size() {
+      const rows = Object.fromEntries((countRows.all() as Array<{ name: string; count: number }>).map((row) => [row.name, row.count]));
+      const { page_count } = pageCount.get() as { page_count: number };
+      const { page_size } = pageSize.get() as { page_size: number };
+      // Pages of the database, WAL frames not yet checkpointed excluded: what stays on disk.
+      return { bytes: page_count * page_size, rows };
+    },
+
     async close() {
       if (db.isOpen) db.close();
     },
   };
-}
-
-/**
- * Files written before fencing have no `fence` column: add it (0 for every coworker). Checked
- * again under the write lock, so two processes opening the same old file add it once; a file that
- * has it takes no lock (the CLI opens the file while `up` writes).
- */
-function addFenceColumn(db: DatabaseSync): void {
-  const hasFence = () => (db.prepare('PRAGMA table_info(coworkers)').all() as Array<{ name: string }>).some((column) => column.name === 'fence');
-  if (hasFence()) return;
-  db.exec('BEGIN IMMEDIATE');
-  try {
-    if (!hasFence()) db.exec('ALTER TABLE coworkers ADD COLUMN fence INTEGER NOT NULL DEFAULT 0');
-    db.exec('COMMIT');
-  } catch (error) {
-    db.exec('ROLLBACK');
-    throw error;
-  }
 }
 
 function toRecord(row: CoworkerRow): CoworkerRecord {

@@ -38,6 +38,29 @@ export interface ScheduleFire {
   recordedBy: string;
 }
 
+/** What `Store.prune` deletes: entries and fires older than the cutoff (epoch ms); absent = keep all. */
+export interface PruneCutoffs {
+  audit?: number;
+  fires?: number;
+}
+
+/** How many of each `Store.prune` deleted. */
+export interface PruneResult {
+  audit: number;
+  fires: number;
+  snapshots: number;
+}
+
+export interface StoreSize {
+  /** The store's size on disk (data and indexes), as the database reports it. */
+  bytes: number;
+  /**
+   * Rows per table or collection: `coworkers`, `snapshots`, `audit`, `scheduleFires`, and one
+   * `documents:<collection>` per document collection.
+   */
+  rows: Record<string, number>;
+}
+
 export interface Store {
   /** Insert or update coworkers' definitions in one go; their snapshots and versions are kept. */
   registerCoworkers(definitions: CoworkerDefinition[]): Promise<void>;
@@ -64,6 +87,16 @@ export interface Store {
   recordFire(fire: ScheduleFire): Promise<boolean>;
   /** The latest recorded fire time of a job, or null if it never fired. */
   lastFire(coworkerId: string, jobId: string): Promise<number | null>;
+  /**
+   * Retention, for a pruner that runs on a schedule (no TTL indexes: FerretDB has none): deletes
+   * audit entries with `at` before `cutoffs.audit`, schedule fires with `fireAt` before
+   * `cutoffs.fires` except each job's latest (which `lastFire` answers), and every superseded
+   * snapshot version the store still holds (found from the store, so a crashed writer's leave
+   * none behind). Returns how many of each it deleted.
+   */
+  prune(cutoffs: PruneCutoffs): Promise<PruneResult>;
+  /** The store's size on disk and its row counts, for the bench and operators. */
+  size(): Promise<StoreSize>;
   /** Plain JSON records for the built-in CRM and connectors' executed keys. */
   readonly documents: Documents;
   close(): Promise<void>;
