@@ -11,6 +11,7 @@ import { CoworkersError, PROTOCOL_VERSION, isCoworkersError, subjects, type Cowo
 import type { Clock } from './clock.ts';
 import { policyOf } from './policy.ts';
 import { retryWhileRetryable } from './retry.ts';
+import { SNAPSHOT_SCHEMA_VERSION } from './snapshot-migrations.ts';
 import { shiftAt } from './working-hours.ts';
 
 type Machine = typeof coworkerMachine;
@@ -19,6 +20,8 @@ type PendingEvent = { body: CoworkerEmitted | StateChanged; at: number };
 
 /** What the store keeps per coworker: the actor snapshot and the events of the write that made it. */
 export interface StoredSnapshot {
+  /** The format's version (snapshot-migrations.ts); snapshots stored before versions lack it and are version 1. */
+  schemaVersion?: number;
   machine: unknown;
   /** Published after the write; republished after a restore (event ids de-duplicate). */
   outbox: CoworkerEvent[];
@@ -36,6 +39,8 @@ export interface CellOptions {
   /** The shard lease's fencing token, sent with every write (0 without leases). */
   fence: number;
 }
+
+const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** Another process owns this coworker now: its version moved on, or its lease is newer. */
 const lostOwnership = (error: unknown) => isCoworkersError(error, 'VERSION_CONFLICT') || isCoworkersError(error, 'FENCED');
@@ -70,8 +75,17 @@ export class CoworkerCell {
     this.actor = options.stored
       ? createActor(options.machine, { snapshot: options.stored.machine as never, input: this.input() })
       : createActor(options.machine, { input: this.input() });
+    // XState does not throw on a snapshot it cannot restore (a state this machine lacks): the
+    // actor comes back in error. The host shows such a coworker as needing attention.
+    const restored = this.actor.getSnapshot();
+    if (restored.status === 'error') {
+      throw new CoworkersError('INTERNAL', `the stored snapshot does not fit this release's machine: ${errorMessage(restored.error)}`, {
+        hint: 'restore this coworker from a backup of the store, or run the release that wrote it; its commands wait on the bus meanwhile',
+        cause: restored.error,
+      });
+    }
     // A restored coworker's state is already stored and published: starting it changes nothing.
-    if (options.stored) this.observed = statusOf(this.actor.getSnapshot());
+    if (options.stored) this.observed = statusOf(restored);
     this.actor.on('*', (event) => this.pending.push({ body: event, at: options.clock.now() }));
     this.actor.subscribe({
       next: (snapshot) => {
@@ -204,7 +218,7 @@ export class CoworkerCell {
     const version = this.version + 1;
     const taken = this.pending.splice(0);
     const events = [...this.unpublished, ...this.toProtocolEvents(taken, version)];
-    const stored: StoredSnapshot = { machine: this.actor.getPersistedSnapshot(), outbox: events };
+    const stored: StoredSnapshot = { schemaVersion: SNAPSHOT_SCHEMA_VERSION, machine: this.actor.getPersistedSnapshot(), outbox: events };
     try {
       await retryWhileRetryable(() => store.saveSnapshot(this.id, this.version, stored, status, this.options.fence), {
         cancelled: () => this.stopped,

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fromPromise } from 'xstate';
 import type { Logger } from 'pino';
 import { deadLetter, type Bus, type BusMessage, type Subscription } from '../messaging/index.ts';
-import type { Store } from '../persistence/index.ts';
+import type { CoworkerRecord, Store } from '../persistence/index.ts';
 import { coworkerMachine, type CoworkerEvent as MachineEvent, type RunInput, type RunOutcome } from '../machines/index.ts';
 import {
   ALL_SHARDS,
@@ -22,9 +22,11 @@ import {
   type TrustedKeys,
 } from '../protocol/index.ts';
 import { systemClock, type Clock } from './clock.ts';
-import { CoworkerCell, type StoredSnapshot } from './coworker-cell.ts';
+import { CoworkerCell } from './coworker-cell.ts';
 import { describeReassignment } from './reassignment.ts';
 import { checkCommand, type CommandCheck } from './command-checks.ts';
+import { attentionOf, attentionStatus, readStoredSnapshot, type Attention } from './snapshot-restore.ts';
+import { schemaVersionOf } from './snapshot-migrations.ts';
 import { retryWhileRetryable } from './retry.ts';
 import type { TaskRunner } from './task-runner.ts';
 
@@ -86,6 +88,8 @@ export function createCoworkerHost(options: CoworkerHostOptions): CoworkerHost {
   /** Every cell by coworker, from the moment it is made: a restored step runs while its cell is still starting. */
   const made = new Map<string, CoworkerCell>();
   const shards = new Map<number, Shard>();
+  /** Coworkers whose snapshot could not be restored, with the status the store shows for them: not started, commands left on the bus. */
+  const attention = new Map<string, CoworkerStatus>();
   const definitions = new Map(options.definitions.map((definition) => [definition.id, definition]));
   let registered: Promise<void> | null = null;
 
@@ -157,7 +161,8 @@ export function createCoworkerHost(options: CoworkerHostOptions): CoworkerHost {
     const command = checked.command;
     const cell = cells.get(command.coworkerId);
     if (!cell) {
-      // Its shard is being taken over or handed back: whoever hosts it next gets the command.
+      // Its shard is being taken over or handed back, or its snapshot needs attention: the command comes back until it is hosted.
+      if (attention.has(command.coworkerId)) throw new Error(`coworker "${command.coworkerId}" needs attention (its snapshot cannot be restored); the command waits on the bus`);
       throw new Error(`coworker "${command.coworkerId}" is not hosted here right now`);
     }
     if (command.type === 'definition.changed') await redefine(command, cell);
@@ -178,10 +183,37 @@ export function createCoworkerHost(options: CoworkerHostOptions): CoworkerHost {
     return registered;
   }
 
-  function createCell(definition: CoworkerDefinition, version: number, stored: StoredSnapshot | null, fence: number): CoworkerCell {
-    const cell = new CoworkerCell({ definition, machine, version, stored, store, bus, clock, logger, fence });
-    made.set(definition.id, cell);
-    return cell;
+  /** A cell from the stored record, or why its snapshot cannot be restored (unreadable, a version from the future, a state this machine lacks). */
+  function createCell(definition: CoworkerDefinition, record: CoworkerRecord | null | undefined, fence: number): CoworkerCell | Attention {
+    const read = readStoredSnapshot(record?.snapshot ?? null);
+    if (!read.ok) return read.attention;
+    try {
+      const cell = new CoworkerCell({ definition, machine, version: record?.version ?? 0, stored: read.snapshot, store, bus, clock, logger, fence });
+      made.set(definition.id, cell);
+      return cell;
+    } catch (error) {
+      return attentionOf(error, schemaVersionOf(record?.snapshot));
+    }
+  }
+
+  /**
+   * Leaves one coworker out: not started, so its commands are not acknowledged and come back
+   * once it is restored. The store's status says why (for `list` and the console), written once
+   * under the same compare-and-set as any snapshot, with the stored snapshot itself unchanged.
+   */
+  async function needsAttention(definition: CoworkerDefinition, record: CoworkerRecord | null | undefined, problem: Attention, fence: number): Promise<void> {
+    const status = attentionStatus(record?.status ?? null, problem, clock.now());
+    attention.set(definition.id, status);
+    logger.error(
+      { coworker: definition.id, schemaVersion: problem.schemaVersion, error: problem.error, hint: problem.hint },
+      `coworker "${definition.id}" needs attention and was not started: its snapshot (schema version ${problem.schemaVersion ?? 'unknown'}) cannot be restored: ${problem.error}; ${problem.hint}`,
+    );
+    if (!record || JSON.stringify(record.status?.attention) === JSON.stringify(problem)) return;
+    try {
+      await withRetry(() => store.saveSnapshot(definition.id, record.version, record.snapshot, status, fence));
+    } catch (error) {
+      logger.warn({ err: error, coworker: definition.id }, 'could not mark the coworker as needing attention in the store');
+    }
   }
 
   /** Starts a coworker as the shard's new holder; a newer write than the one it loaded means a reload and another try. */
@@ -198,7 +230,12 @@ export function createCoworkerHost(options: CoworkerHostOptions): CoworkerHost {
         }
         await sleep(CLAIM_RETRY_MS);
         const record = await withRetry(() => store.getCoworker(current.id));
-        current = createCell(record?.definition ?? definition, record?.version ?? 0, (record?.snapshot ?? null) as StoredSnapshot | null, fence);
+        const next = createCell(record?.definition ?? definition, record, fence);
+        if (!(next instanceof CoworkerCell)) {
+          await needsAttention(record?.definition ?? definition, record, next, fence);
+          return null;
+        }
+        current = next;
       }
     }
   }
@@ -217,7 +254,10 @@ export function createCoworkerHost(options: CoworkerHostOptions): CoworkerHost {
       // The stored definition is the newest effective one (a live assignment made while another process hosted it).
       const definition = record?.definition ?? fallback;
       definitions.set(id, definition);
-      starting.push({ cell: createCell(definition, record?.version ?? 0, (record?.snapshot ?? null) as StoredSnapshot | null, shard.fence), definition, shard });
+      attention.delete(id);
+      const cell = createCell(definition, record, shard.fence);
+      if (cell instanceof CoworkerCell) starting.push({ cell, definition, shard });
+      else await needsAttention(definition, record, cell, shard.fence);
     }
     // In batches: thousands of first writes at once only queue up in the driver and the server.
     for (let index = 0; index < starting.length; index += START_BATCH) {
@@ -250,6 +290,7 @@ export function createCoworkerHost(options: CoworkerHostOptions): CoworkerHost {
           cells.delete(id);
           made.delete(id);
         }
+        for (const id of attention.keys()) if (shardOf(id) === number) attention.delete(id);
         await Promise.all([...shard.cells.values()].map((cell) => cell.stop()));
       }),
     );
@@ -273,7 +314,7 @@ export function createCoworkerHost(options: CoworkerHostOptions): CoworkerHost {
     },
 
     status(coworkerId) {
-      return cells.get(coworkerId)?.status();
+      return cells.get(coworkerId)?.status() ?? attention.get(coworkerId);
     },
 
     hosted() {

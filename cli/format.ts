@@ -10,10 +10,17 @@ export function formatCoworkerTable(coworkers: CoworkerSummary[]): string {
     c.name,
     c.team,
     `${c.manager.name} (${c.manager.id})`,
-    c.status ? `${c.status.state.status} (${c.status.state.shift})` : 'not started',
+    stateCell(c.status),
     String(c.status?.backlog ?? 0),
   ]);
-  return table([['ID', 'NAME', 'TEAM', 'MANAGER', 'STATE', 'BACKLOG'], ...rows]);
+  const attention = coworkers.flatMap((c) => (c.status?.attention ? [`${c.id} needs attention: ${c.status.attention.error}\n  ${c.status.attention.hint}`] : []));
+  return [table([['ID', 'NAME', 'TEAM', 'MANAGER', 'STATE', 'BACKLOG'], ...rows]), ...(attention.length > 0 ? ['', ...attention] : [])].join('\n');
+}
+
+function stateCell(status: CoworkerSummary['status']): string {
+  if (!status) return 'not started';
+  if (status.attention) return `NEEDS ATTENTION (snapshot v${status.attention.schemaVersion ?? '?'})`;
+  return `${status.state.status} (${status.state.shift})`;
 }
 
 /** Columns padded to their widest cell. */

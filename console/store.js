@@ -54,6 +54,7 @@ function cardWithStatus(card, status, at) {
     waitingOn,
     backlog: status.backlog ?? card.backlog,
     pendingApprovals: approvals.length,
+    attention: status.attention ?? null,
   };
 }
 

@@ -1,5 +1,5 @@
 // What a coworker is doing, derived from its snapshot: for `list`, the store and the console.
-import type { CoworkerState, CoworkerStatus } from '../protocol/index.ts';
+import { CoworkersError, type CoworkerState, type CoworkerStatus } from '../protocol/index.ts';
 import type { Block, CoworkerContext } from './coworker.types.ts';
 
 interface SnapshotLike {
@@ -8,7 +8,13 @@ interface SnapshotLike {
 }
 
 function stateOf(snapshot: SnapshotLike): CoworkerState {
-  const value = snapshot.value as { status: CoworkerState['status']; shift: CoworkerState['shift'] };
+  const value = snapshot.value as { status?: CoworkerState['status']; shift?: CoworkerState['shift'] } | undefined;
+  // An actor XState could not restore (a state this machine lacks) has no value: say so, not a TypeError.
+  if (typeof value?.status !== 'string' || typeof value.shift !== 'string') {
+    throw new CoworkersError('INTERNAL', `the coworker's snapshot has no status and shift state (value: ${JSON.stringify(value ?? null)})`, {
+      hint: 'restore this coworker from a backup of the store, or run the release that wrote it',
+    });
+  }
   return { status: value.status, shift: value.shift };
 }
 

@@ -171,6 +171,14 @@ export const coworkerStatusSchema = z.strictObject({
   deadline: z.number().int().optional(),
   approvals: z.array(pendingApprovalSchema).optional().describe('Gated calls waiting for a decision.'),
   blockId: z.string().optional().describe('While blocked: the block an answer names (block.resolve blockId).'),
+  attention: z
+    .strictObject({
+      error: z.string().describe('Why its stored snapshot could not be restored.'),
+      schemaVersion: z.number().int().nullable().describe('The schema version the snapshot says it has; null when it is not a snapshot at all.'),
+      hint: z.string().describe('What to do, in one sentence.'),
+    })
+    .optional()
+    .describe('Set when the coworker needs attention: its snapshot could not be read or migrated, so it is not running (its commands wait on the bus); the rest of the status is the last one stored.'),
 });
 export type CoworkerStatus = z.output<typeof coworkerStatusSchema>;
 

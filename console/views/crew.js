@@ -11,6 +11,7 @@ const chipMatches = (chip, card) => (chip === 'offDuty' ? card.shift === 'offDut
 function searchText(card) {
   const words = [card.name, card.id, card.role, card.team, teamLabel(card.team), card.manager.name, card.manager.id, card.status, statusLabel(card.status)];
   if (card.shift === 'offDuty') words.push('off duty', 'offduty');
+  if (card.attention) words.push('needs attention');
   return words.join(' ').toLowerCase();
 }
 
@@ -20,8 +21,15 @@ function waitingCell(context, card) {
   return html`<span class="clamp" title="${card.waitingFor ?? ''}">${card.waitingFor ?? 'Waiting'}</span>${on ? html`<span class="sub">on ${on}</span>` : ''}`;
 }
 
+// A coworker whose snapshot could not be restored is not running: the badge says so, and the
+// waiting cell what to do, instead of the state it last stored.
+function attentionBadge(attention) {
+  return html`<span class="pill status-attention" data-testid="attention-badge" title="${attention.error}"><span class="dot" aria-hidden="true"></span>Needs attention</span><span class="sub">snapshot v${attention.schemaVersion ?? '?'}</span>`;
+}
+
 function rowMarkup(context, card) {
   const offDuty = card.shift === 'offDuty';
+  if (card.attention) return attentionRow(card);
   return html`
     <div class="crew-row${offDuty ? ' off-duty' : ''}" role="row" data-testid="coworker-row" data-coworker-id="${card.id}">
       <div role="cell"><a class="coworker-link" href="#/coworkers/${encodeURIComponent(card.id)}">${avatar(card)}<span><span class="name">${card.name}</span><span class="sub">${card.id}</span></span></a></div>
@@ -33,6 +41,19 @@ function rowMarkup(context, card) {
       <div role="cell">${card.nextRun
         ? html`${liveRelative(card.nextRun.at)}<span class="sub">${absoluteTime(card.nextRun.at)} · ${card.nextRun.jobId}</span>`
         : html`<span class="muted">—</span>`}</div>
+    </div>`;
+}
+
+function attentionRow(card) {
+  return html`
+    <div class="crew-row needs-attention" role="row" data-testid="coworker-row" data-coworker-id="${card.id}" data-attention="true">
+      <div role="cell"><a class="coworker-link" href="#/coworkers/${encodeURIComponent(card.id)}">${avatar(card)}<span><span class="name">${card.name}</span><span class="sub">${card.id}</span></span></a></div>
+      <div role="cell"><span class="clamp" title="${card.role}">${card.role}</span></div>
+      <div role="cell">${card.manager.name}</div>
+      <div role="cell">${attentionBadge(card.attention)}</div>
+      <div role="cell"><span class="clamp" title="${card.attention.error}">${card.attention.error}</span><span class="sub">${card.attention.hint}</span></div>
+      <div role="cell" class="num">${card.backlog}</div>
+      <div role="cell"><span class="muted">—</span></div>
     </div>`;
 }
 

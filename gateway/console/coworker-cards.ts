@@ -2,7 +2,7 @@
 // backlog, next scheduled run) and its jobs with their next runs, from the store's records.
 import { Cron } from 'croner';
 import type { CoworkerRecord } from '../../persistence/index.ts';
-import { personId, type CoworkerDefinition, type JobDefinition } from '../../protocol/index.ts';
+import { personId, type CoworkerDefinition, type CoworkerStatus, type JobDefinition } from '../../protocol/index.ts';
 
 export interface CoworkerCard {
   id: string;
@@ -20,6 +20,8 @@ export interface CoworkerCard {
   backlog: number;
   pendingApprovals: number;
   nextRun: { jobId: string; at: number } | null;
+  /** Its snapshot could not be restored, so it is not running (CoworkerStatus.attention). */
+  attention: CoworkerStatus['attention'] | null;
 }
 
 export interface JobView {
@@ -72,6 +74,7 @@ export function coworkerCard(record: CoworkerRecord, now: number): CoworkerCard 
     backlog: status?.backlog ?? 0,
     pendingApprovals: approvals.length,
     nextRun,
+    attention: status?.attention ?? null,
   };
 }
 
