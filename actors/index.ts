@@ -9,3 +9,4 @@ export { createTriggerRouter, type TriggerRouter, type TriggerRouterOptions } fr
 export { createHandoffRelay, type HandoffRelay, type HandoffRelayOptions } from './handoff-relay.ts';
 export { coworkerLookup, type CoworkerLookup } from './handoff-tool.ts';
 export { classifyCall } from './policy.ts';
+export { createPruner, FIRST_PRUNE_DELAY_MS, PRUNE_INTERVAL_MS, type PrunableStore, type PruneCounts, type Pruner, type PrunerOptions } from './pruner.ts';

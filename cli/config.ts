@@ -1,12 +1,21 @@
 // Environment configuration, parsed once at start-up. Only entry points read process.env.
 import { z } from 'zod';
+import { DEFAULT_STREAM_MAX_BYTES } from '../messaging/nats.stream.ts';
 import { CoworkersError } from '../protocol/index.ts';
+
+const MIN_STREAM_BYTES = 16 * 1024 ** 2;
 
 const configSchema = z.object({
   NATS_URL: z.string().url({ message: 'NATS_URL must be a URL such as nats://127.0.0.1:4222' }).optional(),
   MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, { message: 'MONGODB_URI must start with mongodb:// or mongodb+srv://' }).optional(),
   MONGODB_DB: z.string().min(1).default('coworkers'),
   COWORKERS_SUBJECT_PREFIX: z.string().min(1).optional(),
+  // The JetStream stream's size limit (beside its 7 days), in bytes; at the limit the oldest messages go first.
+  COWORKERS_STREAM_MAX_BYTES: z.coerce
+    .number({ message: 'COWORKERS_STREAM_MAX_BYTES is a size in bytes, such as 1073741824 (1 GiB)' })
+    .int({ message: 'COWORKERS_STREAM_MAX_BYTES is a whole number of bytes, such as 1073741824 (1 GiB)' })
+    .min(MIN_STREAM_BYTES, { message: `COWORKERS_STREAM_MAX_BYTES is at least ${MIN_STREAM_BYTES} (16 MiB): below that the stream would drop commands before a runtime reads them` })
+    .default(DEFAULT_STREAM_MAX_BYTES),
   // This process's NATS identity (a seed file from `coworkers nats-config`) and whose signatures it trusts.
   NATS_NKEY_FILE: z.string().min(1).optional(),
   COWORKERS_TRUST_FILE: z.string().min(1).optional(),

@@ -156,6 +156,7 @@ async function connectDistributed(config: Config, logger: Logger, options: { man
     connection,
     logger,
     manageStream: options.manageStream,
+    streamMaxBytes: config.COWORKERS_STREAM_MAX_BYTES,
     ...(config.COWORKERS_SUBJECT_PREFIX ? { prefix: config.COWORKERS_SUBJECT_PREFIX } : {}),
   }).catch(async (error: unknown) => {
     await close();
@@ -259,6 +260,7 @@ async function main(argv: string[]): Promise<number> {
         natsUrl,
         mongoUri,
         dbName: config.MONGODB_DB,
+        streamMaxBytes: config.COWORKERS_STREAM_MAX_BYTES,
         ...(config.COWORKERS_SUBJECT_PREFIX ? { subjectPrefix: config.COWORKERS_SUBJECT_PREFIX } : {}),
       });
       await runUntilSignal([runtime], logger);

@@ -8,6 +8,7 @@ import {
   createAuditRecorder,
   createCoworkerHost,
   createHandoffRelay,
+  createPruner,
   createScheduler,
   createTriggerRouter,
   systemClock,
@@ -15,7 +16,7 @@ import {
   type TaskRunner,
 } from '../actors/index.ts';
 import { grantsFromStore, serveConnector, type Connector } from '../connectors/index.ts';
-import { definitionsInvalidError, loadDefinitions } from '../definitions/index.ts';
+import { definitionsInvalidError, loadDefinitions, loadRetention, type Retention } from '../definitions/index.ts';
 import { startControlServer } from '../gateway/index.ts';
 import { createMemoryBus, createNatsBus, createShardLeases, type Bus, type ShardLeases } from '../messaging/index.ts';
 import { createMongoStore, createSqliteStore, type Documents, type Store } from '../persistence/index.ts';
@@ -37,6 +38,13 @@ async function definitionsIn(dir: string): Promise<CoworkerDefinition[]> {
   const { definitions, problems } = await loadDefinitions(dir);
   if (problems.length > 0) throw definitionsInvalidError(problems);
   return definitions.map((entry) => entry.definition);
+}
+
+/** `retention.yaml` beside the definitions, or the defaults; a problem in it stops the start like a definition's. */
+async function retentionIn(dir: string): Promise<Retention> {
+  const { retention, problems } = await loadRetention(dir);
+  if (!retention) throw definitionsInvalidError(problems);
+  return retention;
 }
 
 /** The tools of a deployment: the connectors this process serves, and every tool the model is offered. */
@@ -66,6 +74,7 @@ export interface WorkOptions {
 
 interface HostOptions extends WorkOptions {
   definitions: CoworkerDefinition[];
+  retention: Retention;
   bus: Bus;
   store: Store;
   /** With several runtimes, each hosts the shards whose leases it holds; without, this process hosts them all. */
@@ -112,6 +121,9 @@ async function startHost(options: HostOptions, release: () => Promise<void>): Pr
   const triggers = createTriggerRouter({ definitions, bus, logger });
   await scheduler.start();
   await triggers.start();
+  // One runtime prunes: the holder of shard 0's lease (a KV entry only one process holds at a time).
+  const pruner = createPruner({ store, retention: options.retention, clock: systemClock, logger, isPruner: shards ? () => shards.held().some((lease) => lease.shard === 0) : () => true });
+  pruner.start();
   return {
     host,
     bus,
@@ -119,6 +131,7 @@ async function startHost(options: HostOptions, release: () => Promise<void>): Pr
     definitions,
     identity: options.identity,
     async close() {
+      await pruner.stop();
       await triggers.stop();
       await scheduler.stop();
       await handoffs.stop();
@@ -144,6 +157,7 @@ export function embeddedPaths(dataDir: string) {
 
 export async function startEmbedded(options: WorkOptions & { dir: string; dataDir: string }): Promise<Runtime> {
   const definitions = await definitionsIn(options.dir);
+  const retention = await retentionIn(options.dir);
   mkdirSync(options.dataDir, { recursive: true });
   const paths = embeddedPaths(options.dataDir);
   const store = createSqliteStore({ path: paths.database });
@@ -153,7 +167,7 @@ export async function startEmbedded(options: WorkOptions & { dir: string; dataDi
     await store.close();
     throw error;
   });
-  return startHost({ ...options, definitions, bus, store }, async () => {
+  return startHost({ ...options, definitions, retention, bus, store }, async () => {
     await control.close();
     await store.close();
   });
@@ -165,10 +179,13 @@ export interface DistributedOptions extends WorkOptions {
   mongoUri: string;
   dbName: string;
   subjectPrefix?: string;
+  /** The JetStream stream's size limit (COWORKERS_STREAM_MAX_BYTES); none when absent. */
+  streamMaxBytes?: number;
 }
 
 export async function startDistributed(options: DistributedOptions): Promise<Runtime> {
   const definitions = await definitionsIn(options.dir);
+  const retention = await retentionIn(options.dir);
   const { logger } = options;
   const connection = await connectNats(options.natsUrl, logger, options.identity);
   const mongo = await connectMongo(options.mongoUri).catch(async (error: unknown) => {
@@ -176,9 +193,14 @@ export async function startDistributed(options: DistributedOptions): Promise<Run
     throw error;
   });
   const store = createMongoStore({ db: mongo.db(options.dbName) });
-  const bus = await createNatsBus({ connection, logger, ...(options.subjectPrefix ? { prefix: options.subjectPrefix } : {}) });
+  const bus = await createNatsBus({
+    connection,
+    logger,
+    ...(options.subjectPrefix ? { prefix: options.subjectPrefix } : {}),
+    ...(options.streamMaxBytes ? { streamMaxBytes: options.streamMaxBytes } : {}),
+  });
   const shards = createShardLeases({ connection, member: runtimeId(), logger, ...(options.subjectPrefix ? { prefix: options.subjectPrefix } : {}) });
-  return startHost({ ...options, definitions, bus, store, shards }, async () => {
+  return startHost({ ...options, definitions, retention, bus, store, shards }, async () => {
     await store.close();
     await connection.drain();
     await mongo.close();

@@ -15,7 +15,7 @@ export interface LoadedDefinitions {
 
 const YAML_EXTENSIONS = new Set(['.yaml', '.yml']);
 /** Files beside the definitions that configure the deployment rather than describe a coworker. */
-const NOT_DEFINITIONS = new Set(['connectors.yaml', 'connectors.yml', 'users.yaml', 'users.yml', 'teams.yaml', 'teams.yml']);
+const NOT_DEFINITIONS = new Set(['connectors.yaml', 'connectors.yml', 'users.yaml', 'users.yml', 'teams.yaml', 'teams.yml', 'retention.yaml', 'retention.yml']);
 
 /** Loads one definition file, or every *.yaml and *.yml file directly inside a directory. */
 export async function loadDefinitions(path: string): Promise<LoadedDefinitions> {

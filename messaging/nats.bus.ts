@@ -27,6 +27,8 @@ export interface NatsBusOptions {
    * permissions), and only checks that it exists.
    */
   manageStream?: boolean;
+  /** The stream's size limit in bytes, set by a bus that manages it; none when absent (the CLI passes COWORKERS_STREAM_MAX_BYTES). */
+  streamMaxBytes?: number;
   logger: Logger;
   /** How long publish() keeps retrying while the server is away before BUS_UNAVAILABLE. Default 30 s. */
   publishRetryTotalMs?: number;
@@ -52,7 +54,8 @@ export async function createNatsBus(options: NatsBusOptions): Promise<Bus> {
   });
   const js = jetstream(connection);
   const manageStream = options.manageStream ?? true;
-  const stream = await (manageStream ? ensureStream(jsm, prefix) : checkStream(jsm, prefix)).catch((error: unknown) => {
+  const limits = { maxBytes: options.streamMaxBytes ?? -1 };
+  const stream = await (manageStream ? ensureStream(jsm, prefix, limits) : checkStream(jsm, prefix)).catch((error: unknown) => {
     if (error instanceof CoworkersError) throw error;
     throw topologyError(`Could not ${manageStream ? 'create or update' : 'find'} the JetStream stream for "${prefix}"`, error);
   });
@@ -149,7 +152,7 @@ export async function createNatsBus(options: NatsBusOptions): Promise<Bus> {
           if (subject.startsWith('cmd.')) await deadLetter(bus, { reason: 'malformed', detail: reason, subject, payload: text });
         },
         ensureTopology: async () => {
-          if (manageStream) await ensureStream(jsm, prefix);
+          if (manageStream) await ensureStream(jsm, prefix, limits);
           await ensureConsumer();
         },
       }).catch((error: unknown) => {

@@ -11,5 +11,8 @@ export default async function setup() {
   process.env.MONGODB_URI = servers.mongoUri;
   // Every `up` and `gateway` a test starts serves the console: on a free port, never a fixed one.
   process.env.CONSOLE_PORT = '0';
+  // nats-server reserves each stream's size limit on its disk: a runtime per test prefix at the
+  // default 1 GiB would run a small disk out of room. 64 MiB is plenty for a test.
+  process.env.COWORKERS_STREAM_MAX_BYTES ??= String(64 * 1024 ** 2);
   return () => servers.stop();
 }
