@@ -1,21 +1,28 @@
 // Documents on MongoDB (or FerretDB): one `documents` collection, `_id` "<collection>/<id>", the
-// body as JSON text, since user data may hold keys with '.' or '$' that FerretDB refuses.
+// body as a BSON document with escaped keys (mongo.codec.ts; JSON text in documents of the
+// previous release), and `updatedAt`, the Date of the last write, for retention.
 import { MongoServerError, type Collection, type Db } from 'mongodb';
-import { CoworkersError } from '../protocol/index.ts';
 import type { Documents } from './documents.port.ts';
+import { fromStored, toStored } from './mongo.codec.ts';
 import { DUPLICATE_KEY } from './mongo.errors.ts';
 
-interface StoredDocument {
+export interface StoredDocument {
   _id: string;
   collection: string;
-  body: string;
+  body: unknown;
+  /** Absent in documents of the previous release until the first `deleteOlderThan` stamps them. */
+  updatedAt?: Date;
 }
 
 export function createMongoDocuments(db: Db, guarded: <T>(operation: () => Promise<T>) => Promise<T>): Documents {
   const documents: Collection<StoredDocument> = db.collection<StoredDocument>('documents');
   let indexed: Promise<unknown> | null = null;
   const ensureIndex = () =>
-    (indexed ??= documents.createIndex({ collection: 1, _id: 1 }).catch((error: unknown) => {
+    (indexed ??= (async () => {
+      // One index per call: FerretDB 1.24 drops the connection when a multi-index createIndexes meets existing ones.
+      await documents.createIndex({ collection: 1, _id: 1 });
+      await documents.createIndex({ collection: 1, updatedAt: 1 });
+    })().catch((error: unknown) => {
       indexed = null;
       throw error;
     }));
@@ -24,12 +31,12 @@ export function createMongoDocuments(db: Db, guarded: <T>(operation: () => Promi
     get: <T>(collection: string, id: string) =>
       guarded(async () => {
         const found = await documents.findOne({ _id: key(collection, id) });
-        return found ? (JSON.parse(found.body) as T) : null;
+        return found ? fromStored<T>(found.body) : null;
       }),
     insert: (collection, id, document) =>
       guarded(async () => {
         try {
-          await documents.insertOne({ _id: key(collection, id), collection, body: JSON.stringify(document) });
+          await documents.insertOne({ _id: key(collection, id), collection, body: toStored(document), updatedAt: new Date() });
           return true;
         } catch (error) {
           if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) return false;
@@ -38,18 +45,25 @@ export function createMongoDocuments(db: Db, guarded: <T>(operation: () => Promi
       }),
     put: (collection, id, document) =>
       guarded(async () => {
-        await documents.replaceOne({ _id: key(collection, id) }, { collection, body: JSON.stringify(document) }, { upsert: true });
+        await documents.replaceOne({ _id: key(collection, id) }, { collection, body: toStored(document), updatedAt: new Date() }, { upsert: true });
       }),
     delete: (collection, id) =>
       guarded(async () => {
         await documents.deleteOne({ _id: key(collection, id) });
       }),
-    deleteOlderThan: () => Promise.reject(new CoworkersError('INTERNAL', 'MongoDB retention is being built', { hint: 'Use the SQLite store until the next commit.' })),
+    deleteOlderThan: (collection, before) =>
+      guarded(async () => {
+        await ensureIndex();
+        // Documents of the previous release have no write time: retention counts from now for them.
+        await documents.updateMany({ collection, updatedAt: { $exists: false } }, { $set: { updatedAt: new Date() } });
+        const { deletedCount } = await documents.deleteMany({ collection, updatedAt: { $lt: new Date(before) } });
+        return deletedCount;
+      }),
     list: <T>(collection: string) =>
       guarded(async () => {
         await ensureIndex();
         const found = await documents.find({ collection }).sort({ _id: 1 }).toArray();
-        return found.map((document) => JSON.parse(document.body) as T);
+        return found.map((document) => fromStored<T>(document.body));
       }),
   };
 }

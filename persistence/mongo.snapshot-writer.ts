@@ -9,8 +9,10 @@
 // free only because old versions are pruned) or ahead. The same read carries each version's
 // fencing token: a write whose fence is smaller than one already there is refused as FENCED (its
 // process lost its lease), and its insert deleted like any other that is off the line.
+import { isDeepStrictEqual } from 'node:util';
 import { MongoBulkWriteError, type Collection } from 'mongodb';
 import type { CoworkerStatus } from '../protocol/index.ts';
+import { fromStored, toStored } from './mongo.codec.ts';
 import { DUPLICATE_KEY } from './mongo.errors.ts';
 import { coworkerNotFound, fenced, versionConflict } from './store.errors.ts';
 
@@ -18,10 +20,11 @@ export interface SnapshotDocument {
   _id: string;
   coworker: string;
   version: number;
-  // JSON text: the snapshot's keys are user data and may hold '.' or a leading '$'.
-  snapshot: string;
+  /** The snapshot as BSON with escaped keys (mongo.codec.ts); JSON text in versions of the previous release. */
+  snapshot: unknown;
   status: CoworkerStatus;
-  updatedAt: number;
+  /** A Date; a double in versions of the previous release. */
+  updatedAt: Date | number;
   /** The writer's fencing token; absent in versions written before fencing (read as 0). */
   fence?: number;
 }
@@ -78,7 +81,7 @@ export function createSnapshotWriter(options: {
       const stored = new Map(existing.map((document) => [document._id, document]));
       const sameWrite = (save: PendingSave) => {
         const found = stored.get(save.document._id);
-        return found?.snapshot === save.document.snapshot && (found.fence ?? 0) === save.document.fence;
+        return found !== undefined && (found.fence ?? 0) === save.document.fence && isDeepStrictEqual(fromStored(found.snapshot), fromStored(save.document.snapshot));
       };
       for (const save of duplicates) if (!sameWrite(save) || duplicates.filter((other) => other.document._id === save.document._id).length > 1) failures.set(save, 'conflict');
     }
@@ -157,9 +160,9 @@ export function createSnapshotWriter(options: {
         _id: versionId(coworkerId, version),
         coworker: coworkerId,
         version,
-        snapshot: JSON.stringify(snapshot),
+        snapshot: toStored(snapshot),
         status,
-        updatedAt: Date.now(),
+        updatedAt: new Date(),
         fence,
       };
       return new Promise((resolve, reject) => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { MongoClient, MongoServerSelectionError } from 'mongodb';
+import { MongoClient, MongoServerSelectionError, type Db } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../scripts/test-servers.ts';
 import { isCoworkersError } from '../protocol/index.ts';
@@ -82,4 +82,99 @@ describe('mongodb store errors', () => {
     await client.close();
     await expect(store.listCoworkers()).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE', retryable: false });
   });
+});
+
+describe('mongodb store documents an operator can read', () => {
+  const status = { state: { status: 'idle', shift: 'onDuty' }, since: 1, backlog: 0 } as const;
+
+  async function withDatabase(work: (db: Db) => Promise<void>): Promise<void> {
+    const client = connect();
+    const db = client.db(`coworkers_test_${randomBytes(6).toString('hex')}`);
+    try {
+      await work(db);
+    } finally {
+      await db.dropDatabase();
+      await client.close();
+    }
+  }
+
+  it('stores definitions, snapshots, audit entries and documents as fields, and times as Dates', () =>
+    withDatabase(async (db) => {
+      const store = createMongoStore({ db });
+      await store.registerCoworkers([coworkerDefinition('ada')]);
+      await store.saveSnapshot('ada', 0, { context: { 'a.b': { $c: 1 } } }, status);
+      await store.appendAudit([{ id: 'e1', coworkerId: 'ada', at: 1_700_000_000_000, kind: 'tool.executed', by: 'ada', summary: 's', jobId: 'j1', detail: { 'x.y': 1 } }]);
+      await store.recordFire({ coworkerId: 'ada', jobId: 'j1', fireAt: 1_700_000_000_000, recordedBy: 'runtime-1' });
+      await store.documents.put('deals', 'd1', { $amount: 5 });
+      await store.close();
+
+      const coworker = await db.collection('coworkers').findOne({ _id: 'ada' as never });
+      expect(coworker?.definition).toMatchObject({ id: 'ada', jobs: [{ triggers: [{ where: { 'deal\uFF0Estage': 'negotiation' } }] }] });
+      expect(coworker?.updatedAt).toBeInstanceOf(Date);
+      const snapshot = await db.collection('snapshots').findOne({ coworker: 'ada' });
+      expect(snapshot?.snapshot).toStrictEqual({ context: { 'a\uFF0Eb': { '\uFF04c': 1 } } });
+      expect(snapshot?.updatedAt).toBeInstanceOf(Date);
+      // An operator's query on real fields, by date.
+      const entry = await db.collection('audit').findOne({ 'entry.kind': 'tool.executed', at: { $gte: new Date(1_700_000_000_000) } });
+      expect(entry).toMatchObject({ _id: 'e1', jobId: 'j1', at: new Date(1_700_000_000_000), entry: { summary: 's', detail: { 'x\uFF0Ey': 1 } } });
+      expect(await db.collection('scheduleFires').findOne({})).toMatchObject({ fireAt: new Date(1_700_000_000_000) });
+      const document = await db.collection('documents').findOne({});
+      expect(document).toMatchObject({ collection: 'deals', body: { '\uFF04amount': 5 } });
+      expect(document?.updatedAt).toBeInstanceOf(Date);
+      const indexes = (await db.collection('audit').indexes()).map((index) => index.key);
+      expect(indexes).toContainEqual({ coworkerId: 1, jobId: 1, at: 1 });
+    }));
+
+  it('reads a database written by the previous release (JSON text, epoch-ms doubles) and writes on top of it', () =>
+    withDatabase(async (db) => {
+      const definition = coworkerDefinition('ada');
+      const entry = (id: string, at: number) => ({ id, coworkerId: 'ada', at, kind: 'tool.executed' as const, by: 'ada', summary: id, jobId: 'j1', detail: { 'x.y': 1 } });
+      // Documents exactly as the previous release wrote them.
+      await db.collection('coworkers').insertOne({ _id: 'ada' as never, definition: JSON.stringify(definition), name: definition.name, role: definition.role, team: definition.team, manager: { name: 'Ada Manager', id: 'U0123ABC' }, updatedAt: 4 });
+      await db.collection('snapshots').insertOne({ _id: 'ada@1' as never, coworker: 'ada', version: 1, snapshot: JSON.stringify({ 'old.key': [[1]] }), status, updatedAt: 5, fence: 0 });
+      await db.collection('audit').insertMany([1_000, 2_000].map((at) => ({ _id: `old-${at}` as never, coworkerId: 'ada', at, jobId: 'j1', entry: JSON.stringify(entry(`old-${at}`, at)) })));
+      await db.collection('scheduleFires').insertMany([1_000, 2_000].map((fireAt) => ({ _id: `ada:j1:${fireAt}` as never, coworkerId: 'ada', jobId: 'j1', fireAt, recordedBy: 'runtime-1' })));
+      await db.collection('documents').insertOne({ _id: 'deals/d1' as never, collection: 'deals', body: JSON.stringify({ 'odd.key': 1 }) });
+
+      const store = createMongoStore({ db });
+      expect(await store.getCoworker('ada')).toStrictEqual({ id: 'ada', definition, version: 1, snapshot: { 'old.key': [[1]] }, status, updatedAt: 5, fence: 0 });
+      expect(await store.listCoworkers()).toMatchObject([{ id: 'ada', updatedAt: 5 }]);
+      expect(await store.documents.get('deals', 'd1')).toStrictEqual({ 'odd.key': 1 });
+      expect(await store.lastFire('ada', 'j1')).toBe(2_000);
+
+      // New entries, fires and versions on top: both formats read, filter and order together.
+      await store.appendAudit([entry('new-3000', 3_000)]);
+      expect((await store.queryAudit({ coworkerId: 'ada', jobId: 'j1' })).map((found) => found.id)).toStrictEqual(['old-1000', 'old-2000', 'new-3000']);
+      expect((await store.queryAudit({ coworkerId: 'ada', from: 2_000, to: 3_001 })).map((found) => found.id)).toStrictEqual(['old-2000', 'new-3000']);
+      expect(await store.queryAudit({ coworkerId: 'ada', limit: 1 })).toStrictEqual([entry('new-3000', 3_000)]);
+      expect(await store.recordFire({ coworkerId: 'ada', jobId: 'j1', fireAt: 3_000, recordedBy: 'runtime-1' })).toBe(true);
+      expect(await store.lastFire('ada', 'j1')).toBe(3_000);
+      expect(await store.saveSnapshot('ada', 1, { fresh: true }, status)).toBe(2);
+      expect(await store.getCoworker('ada')).toMatchObject({ version: 2, snapshot: { fresh: true } });
+
+      // Pruning meets both formats; an old document counts as written at the first pruning pass.
+      expect(await store.prune({ audit: 2_500, fires: 2_500 })).toMatchObject({ audit: 2, fires: 2 });
+      expect(await store.documents.deleteOlderThan('deals', Date.now() - 1)).toBe(0);
+      expect(await store.documents.list('deals')).toStrictEqual([{ 'odd.key': 1 }]);
+      await store.close();
+    }));
+
+  it('prunes the superseded versions a crashed writer left behind, found from the store', () =>
+    withDatabase(async (db) => {
+      const store = createMongoStore({ db });
+      await store.registerCoworkers([coworkerDefinition('ada'), coworkerDefinition('bob')]);
+      const hourAgo = new Date(Date.now() - 3_600_000);
+      const version = (coworker: string, number: number, updatedAt: Date) => ({ _id: `${coworker}@${number}` as never, coworker, version: number, snapshot: { number }, status, updatedAt, fence: 0 });
+      await db.collection('snapshots').insertMany([1, 2, 3].map((number) => version('ada', number, hourAgo)));
+      // bob's newest version is too fresh to prove its line yet (it could be a writer's insert
+      // about to be deleted as off the line): only what is below an older one goes.
+      await db.collection('snapshots').insertMany([version('bob', 1, hourAgo), version('bob', 2, hourAgo), version('bob', 3, new Date())]);
+
+      expect(await store.prune({})).toStrictEqual({ audit: 0, fires: 0, snapshots: 3 });
+      expect((await db.collection('snapshots').find({}).sort({ _id: 1 }).toArray()).map((document) => document._id)).toStrictEqual(['ada@3', 'bob@2', 'bob@3']);
+      expect(await store.getCoworker('ada')).toMatchObject({ version: 3, snapshot: { number: 3 } });
+      expect(await store.saveSnapshot('ada', 3, { next: true }, status)).toBe(4);
+      await store.close(); // the writer's own background pruning of ada@3 has finished
+      expect((await store.size()).rows).toMatchObject({ coworkers: 2, snapshots: 3 });
+    }));
 });

@@ -45,6 +45,7 @@ function awkwardSnapshot() {
     context: {
       text: 'Grüße, 你好, emoji 🤖👩🏽‍💻, RTL שלום, quotes "\' and \\ backslash\nnewline\ttab \u0000 nul',
       'key.with.dots': { 'a.b': 1 },
+      nastyKeys: nastyKeys(),
       $dollar: { $set: 'not an operator', $inc: 1 },
       nothing: null,
       nested: { deeper: { deepest: [null, [], {}, { x: [1, [2, [3]]] }] } },
@@ -58,9 +59,21 @@ function awkwardSnapshot() {
   };
 }
 
+/** Keys a MongoDB adapter must escape, and the characters its escaping uses, all of which must round-trip. */
+export function nastyKeys(): Record<string, unknown> {
+  return {
+    '.': 1, $: 2, '': 3, 'a.b.c': 4, '$where': 5, 'x$y': 6, '..$$': 7,
+    '\uFF0E': 8, '\uFF04': 9, '\uFF3C': 10, '\uFF3C\uFF0E': 11, '\uFF3C.': 12, 'ends\uFF3C': 13, '\u0000nul': 14, '__proto__': { 'in.side': [{ $k: '.' }] },
+    '\uFF3C[': [[]], grid: [[1, [2, [{ 'x.y': [[3]] }]]], []],
+    nested: [{ 'deep.er': { $deepest: ['.', '$'] } }],
+  };
+}
+
 function auditEntry(id: string, at: number, overrides: Partial<AuditEntry> = {}): AuditEntry {
   return { id, coworkerId: 'ada', at, kind: 'tool.executed', by: 'ada', summary: `entry ${id}`, ...overrides };
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const ids = (entries: AuditEntry[]) => entries.map((entry) => entry.id);
 
@@ -428,6 +441,79 @@ export function describeStoreContract(
       await store.documents.delete('deals', 'd-1');
       expect(await store.documents.list('deals')).toEqual([{ id: 'd-0' }]);
       expect(await store.documents.get('contacts', 'd-1')).toEqual({ id: 'contact' });
+    });
+
+    it('keeps documents whose keys need escaping exactly', async () => {
+      const document = { id: 'n-1', ...nastyKeys() };
+      await store.documents.put('nasty', 'n-1', document);
+      await store.documents.insert('nasty', 'n-2', nastyKeys());
+      expect(await store.documents.get('nasty', 'n-1')).toStrictEqual(document);
+      expect(await store.documents.list('nasty')).toStrictEqual([document, nastyKeys()]);
+    });
+
+    it('deletes the documents of one collection last written before a time, and counts them', async () => {
+      await store.documents.put('tool-results', 'old-1', { n: 1 });
+      await store.documents.insert('tool-results', 'old-2', { n: 2 });
+      await store.documents.put('drafts', 'old-3', { n: 3 });
+      await store.documents.put('tool-results', 'rewritten', { n: 4 });
+      await sleep(5);
+      const cutoff = Date.now();
+      await sleep(5);
+      await store.documents.put('tool-results', 'rewritten', { n: 5 });
+      await store.documents.insert('tool-results', 'new', { n: 6 });
+
+      expect(await store.documents.deleteOlderThan('tool-results', cutoff)).toBe(2);
+      expect(await store.documents.list('tool-results')).toEqual([{ n: 6 }, { n: 5 }]);
+      expect(await store.documents.list('drafts')).toEqual([{ n: 3 }]);
+      expect(await store.documents.deleteOlderThan('tool-results', cutoff)).toBe(0);
+      expect(await store.documents.deleteOlderThan('missing', cutoff)).toBe(0);
+    });
+
+    it('prunes audit entries before the cutoff and keeps everything when there is none', async () => {
+      await store.appendAudit([auditEntry('a1', 1_000), auditEntry('a2', 2_000), auditEntry('b1', 2_500, { coworkerId: 'bob' }), auditEntry('a3', 3_000)]);
+      expect(await store.prune({})).toStrictEqual({ audit: 0, fires: 0, snapshots: 0 });
+      expect(await store.prune({ audit: 3_000 })).toMatchObject({ audit: 3, fires: 0 });
+      expect(ids(await store.queryAudit({ coworkerId: 'ada' }))).toStrictEqual(['a3']);
+      expect(ids(await store.queryAudit({ coworkerId: 'bob' }))).toStrictEqual([]);
+    });
+
+    it("prunes schedule fires before the cutoff but keeps each job's latest, so lastFire still answers", async () => {
+      const fire = (coworkerId: string, jobId: string, fireAt: number) => store.recordFire({ coworkerId, jobId, fireAt, recordedBy: 'runtime-1' });
+      for (const at of [1_000, 2_000, 3_000]) await fire('ada', 'j1', at);
+      await fire('ada', 'j2', 1_500);
+      await fire('bob', 'j1', 1_000);
+      await fire('bob', 'j1', 9_000);
+
+      expect(await store.prune({ fires: 5_000 })).toMatchObject({ audit: 0, fires: 3 });
+      expect(await store.lastFire('ada', 'j1')).toBe(3_000);
+      expect(await store.lastFire('ada', 'j2')).toBe(1_500);
+      expect(await store.lastFire('bob', 'j1')).toBe(9_000);
+      expect(await store.recordFire({ coworkerId: 'ada', jobId: 'j1', fireAt: 3_000, recordedBy: 'runtime-2' })).toBe(false);
+      expect(await store.prune({ fires: 5_000 })).toMatchObject({ fires: 0 });
+      expect((await store.size()).rows.scheduleFires).toBe(3);
+    });
+
+    it('keeps the newest snapshot through pruning, and saves go on from it', async () => {
+      await store.registerCoworkers([coworkerDefinition('ada')]);
+      for (let version = 0; version < 4; version++) await store.saveSnapshot('ada', version, { version }, status('idle'));
+      const pruned = await store.prune({ audit: Date.now(), fires: Date.now() });
+      expect(pruned.snapshots).toBeGreaterThanOrEqual(0);
+      expect(await store.getCoworker('ada')).toMatchObject({ version: 4, snapshot: { version: 3 } });
+      expect(await store.saveSnapshot('ada', 4, { version: 4 }, status('idle'))).toBe(5);
+    });
+
+    it('reports its size on disk and its rows per table, documents per collection', async () => {
+      await store.registerCoworkers([coworkerDefinition('ada'), coworkerDefinition('bob')]);
+      await store.saveSnapshot('ada', 0, { a: 1 }, status('idle'));
+      await store.appendAudit([auditEntry('a1', 1_000), auditEntry('a2', 2_000)]);
+      await store.recordFire({ coworkerId: 'ada', jobId: 'j1', fireAt: 1_000, recordedBy: 'runtime-1' });
+      await store.documents.put('tool-results', 'k1', {});
+      await store.documents.put('tool-results', 'k2', {});
+      await store.documents.put('drafts', 'd1', {});
+
+      const size = await store.size();
+      expect(size.bytes).toBeGreaterThan(0);
+      expect(size.rows).toStrictEqual({ coworkers: 2, snapshots: 1, audit: 2, scheduleFires: 1, 'documents:tool-results': 2, 'documents:drafts': 1 });
     });
 
     it('lets exactly one of several concurrent inserts of the same document win', async () => {
