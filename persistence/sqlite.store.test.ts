@@ -96,4 +96,19 @@ describe('sqlite store on a file', () => {
     inspect.close();
     expect(columns.filter((name) => name === 'fence')).toHaveLength(1);
   });
+
+  it('opens a file whose documents have no write time, and counts them as written at the first pruning pass', async () => {
+    folder = temporaryFolder();
+    const path = join(folder.path, 'store.db');
+    const old = new DatabaseSync(path);
+    old.exec('CREATE TABLE documents (collection TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (collection, id)) STRICT');
+    old.prepare('INSERT INTO documents VALUES (?, ?, ?)').run('tool-results', 'k1', JSON.stringify({ old: true }));
+    old.close();
+
+    const store = open(path);
+    expect(await store.documents.get('tool-results', 'k1')).toStrictEqual({ old: true });
+    expect(await store.documents.deleteOlderThan('tool-results', Date.now() - 1)).toBe(0);
+    expect(await store.documents.deleteOlderThan('tool-results', Date.now() + 1)).toBe(1);
+    expect((await store.size()).rows).toStrictEqual({ coworkers: 0, snapshots: 0, audit: 0, scheduleFires: 0 });
+  });
 });
