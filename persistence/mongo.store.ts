@@ -137,6 +137,8 @@ export function createMongoStore(options: MongoStoreOptions): Store {
    * writer prunes in the background from memory, so a crash leaves superseded versions behind.
    */
   async function pruneSnapshots(): Promise<number> {
+    // This process's own background pruning first: what it is deleting need not wait for settling.
+    await writer.settle();
     const versions = await snapshots.find({}, { projection: { coworker: 1, version: 1, updatedAt: 1 } }).toArray();
     const settledBefore = Date.now() - SETTLED_MS;
     const settled = newestByCoworker(versions.filter((document) => fromTime(document.updatedAt) < settledBefore));
