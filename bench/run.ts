@@ -1,6 +1,6 @@
 // `npm run bench`: every figure below is measured in this one run, on this machine, against
 // the real servers at NATS_URL and MONGODB_URI (scripts/with-servers.ts starts them).
-// BENCH_ONLY=approvals, BENCH_ONLY=console or BENCH_ONLY=processes runs only those figures (the
+// BENCH_ONLY=approvals, BENCH_ONLY=console, BENCH_ONLY=processes or BENCH_ONLY=retention runs only those figures (the
 // others are the slow part): BENCH_ONLY=console node scripts/with-servers.ts node bench/run.ts
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,12 +18,14 @@ import { heapPerIdleCoworker } from './heap.bench.ts';
 import { langGraphCycleRate, mongoCheckpointer } from './langgraph.bench.ts';
 import { processFigures } from './processes.bench.ts';
 import { restoreTime } from './restore.bench.ts';
+import { retentionFigures } from './retention.bench.ts';
 import { commandRate, rawPublishRate } from './throughput.bench.ts';
 
 const COWORKERS = Number(process.env.BENCH_COWORKERS ?? 10_000);
 const COMMANDS = Number(process.env.BENCH_COMMANDS ?? 5_000);
 const APPROVAL_CYCLES = Number(process.env.BENCH_APPROVAL_CYCLES ?? 300);
 const APPROVAL_WARMUP = 20;
+const RETENTION_COMMANDS = Number(process.env.BENCH_RETENTION_COMMANDS ?? 100_000);
 const only = process.env.BENCH_ONLY;
 const natsUrl = process.env.NATS_URL;
 const mongoUri = process.env.MONGODB_URI;
@@ -40,6 +42,7 @@ if (!only) await hostFigures(natsUrl);
 if (!only || only === 'approvals') await approvalFigures(natsUrl, mongoUri);
 if (!only || only === 'processes') await processFiguresSideBySide(natsUrl, mongoUri);
 if (!only || only === 'console') await consoleFiguresSideBySide();
+if (!only || only === 'retention') await retentionFiguresPrinted();
 await mongo.close();
 
 /** Runtime processes sharing the coworkers by shard leases: throughput by process count, and failover. */
@@ -56,6 +59,22 @@ async function processFiguresSideBySide(natsUrl: string, mongoUri: string) {
   for (const [count, rate] of sqlite.rates) line(`commands/s, ${processes(count)}, one shared SQLite file`, rate.toFixed(0), '');
   line('ratio, 3 processes / 1: FerretDB; shared SQLite', `${(ferret.rates.get(3)! / ferret.rates.get(1)!).toFixed(2)}; ${(sqlite.rates.get(3)! / sqlite.rates.get(1)!).toFixed(2)}`, '');
   line('failover: SIGKILL one of 3 -> survivors host every shard', `${(ferret.failoverMs / 1000).toFixed(1)} s`, 'target <= 10 s');
+}
+
+/** The store's size after many commands and after one pruning pass (SQLite: FerretDB would take many minutes to write it). */
+async function retentionFiguresPrinted() {
+  const figures = await retentionFigures({ commands: RETENTION_COMMANDS, coworkers: 1_000 });
+  console.log(`\nretention: ${figures.commands} commands to 1,000 coworkers (embedded, SQLite), each with an audit entry and an executed key; a pass keeping the last tenth`);
+  const mb = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+  line('commands/s while filling', figures.commandsPerSecond.toFixed(0), '');
+  line('store file, after the commands / after pruning', `${mb(figures.before.bytes)} / ${mb(figures.after.bytes)}`, 'SQLite reuses freed pages, never shrinks');
+  line('pages in use, after the commands / after pruning', `${mb(figures.before.usedBytes)} / ${mb(figures.after.usedBytes)}`, `ratio ${(figures.after.usedBytes / figures.before.usedBytes).toFixed(2)}`);
+  for (const table of Object.keys(figures.before.rows).sort()) {
+    const before = figures.before.rows[table] ?? 0;
+    const after = figures.after.rows[table] ?? 0;
+    line(`  rows: ${table}`, `${before} / ${after}`, before ? `ratio ${(after / before).toFixed(2)}` : '');
+  }
+  line('pruning pass', `${(figures.pruneMs / 1000).toFixed(2)} s`, '');
 }
 
 /** The console's crew view with the examples' size of crew and with a big one, in one run. */
