@@ -1,6 +1,9 @@
 // Snapshots stored by an earlier release restore (the committed fixtures), and one that cannot be
 // restored leaves only its coworker in "needs attention" while the others run.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { randomBytes } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import { pino } from 'pino';
@@ -115,6 +118,19 @@ describe('a snapshot that cannot be restored', () => {
     await assign(bus, 'bo', 'waits for the repair');
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(events.some((event) => event.coworkerId === 'bo' && event.type !== 'audit')).toBe(false);
+  });
+
+  it('leaves only its coworker out when its stored row is not JSON at all', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'coworkers-corrupt-')), 'store.db');
+    await (await storeWith(createSqliteStore({ path }))).close();
+    const database = new DatabaseSync(path);
+    database.prepare("UPDATE coworkers SET snapshot = '{\"machine\": {' WHERE id = 'bo'").run();
+    database.close();
+    const store = createSqliteStore({ path });
+    stops.push(() => store.close());
+    const { host: coworkers } = await host(store, { runTask: finishes });
+    expect(coworkers.status('bo')?.attention).toMatchObject({ error: expect.stringContaining('text, not a snapshot') });
+    expect(coworkers.hosted()).toContain('ada');
   });
 
   it('keeps its commands on the bus until it is restored', async () => {

@@ -15,6 +15,7 @@ const RESTORE_HINT = 'restore this coworker from a backup of the store, or run t
 export function readStoredSnapshot(stored: unknown): StoredRead {
   if (stored === null || stored === undefined) return { ok: true, snapshot: null };
   try {
+    if (typeof stored === 'string') throw new CoworkersError('INTERNAL', `the stored value is text, not a snapshot (it starts "${stored.slice(0, 40)}")`, { hint: RESTORE_HINT });
     const migrated = migrateSnapshot(stored);
     const machine = migrated.machine as { value?: unknown } | undefined;
     if (typeof machine?.value !== 'object' || machine.value === null || !Array.isArray(migrated.outbox)) {

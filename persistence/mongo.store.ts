@@ -7,6 +7,7 @@
 import { MongoBulkWriteError, MongoServerError, type Db, type Filter } from 'mongodb';
 import { personId, type AuditEntry, type CoworkerDefinition } from '../protocol/index.ts';
 import { fromStored, fromTime, timeRange, toStored } from './mongo.codec.ts';
+import { parsedOrText } from './stored-json.ts';
 import { createMongoDocuments, type StoredDocument } from './mongo.documents.ts';
 import { DUPLICATE_KEY, translateDriverError } from './mongo.errors.ts';
 import { createSnapshotWriter, newestByCoworker, type SnapshotDocument } from './mongo.snapshot-writer.ts';
@@ -166,7 +167,7 @@ export function createMongoStore(options: MongoStoreOptions): Store {
         id: document._id,
         definition: fromStored<CoworkerDefinition>(document.definition),
         version: latest?.version ?? 0,
-        snapshot: latest ? fromStored(latest.snapshot) : null,
+        snapshot: latest ? (typeof latest.snapshot === 'string' ? parsedOrText(latest.snapshot) : fromStored(latest.snapshot)) : null,
         status: latest?.status ?? null,
         updatedAt: fromTime(latest?.updatedAt ?? document.updatedAt),
         fence: latest?.fence ?? 0,

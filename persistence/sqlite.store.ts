@@ -6,6 +6,7 @@ import type { AuditEntry, AuditQuery, CoworkerDefinition, CoworkerStatus } from 
 import { addColumn } from './sqlite.columns.ts';
 import { createSqliteDocuments } from './sqlite.documents.ts';
 import { coworkerNotFound, fenced, versionConflict } from './store.errors.ts';
+import { parsedOrText } from './stored-json.ts';
 import type { CoworkerRecord, CoworkerSummary, Store } from './store.port.ts';
 
 export interface SqliteStoreOptions {
@@ -265,7 +266,7 @@ function toRecord(row: CoworkerRow): CoworkerRecord {
     id: row.id,
     definition: JSON.parse(row.definition) as CoworkerDefinition,
     version: row.version,
-    snapshot: row.snapshot === null ? null : JSON.parse(row.snapshot),
+    snapshot: row.snapshot === null ? null : parsedOrText(row.snapshot),
     status: parseStatus(row.status),
     updatedAt: row.updated_at,
     fence: row.fence,

@@ -9,7 +9,10 @@ export interface CoworkerRecord {
   definition: CoworkerDefinition;
   /** Bumped by every snapshot write; 0 before the first one. */
   version: number;
-  /** XState persisted snapshot, or null before the first write. */
+  /**
+   * XState persisted snapshot, or null before the first write. A stored snapshot that is not
+   * valid JSON comes back as its text, so the host leaves only that coworker out (needs attention).
+   */
   snapshot: unknown;
   status: CoworkerStatus | null;
   updatedAt: number;
