@@ -1,16 +1,16 @@
 // The `coworkers` command. Entry point: the only place that reads the environment, builds the
 // root logger and the chat model, and turns errors into messages and exit codes.
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { text } from 'node:stream/consumers';
 import { parseArgs } from 'node:util';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { ChatOpenAI } from '@langchain/openai';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { ScriptedChatModel, coworkerLookup, createAgentRunner } from '../actors/index.ts';
 import { createToolClient } from '../connectors/index.ts';
 import { examplePlaybooks } from '../examples/playbooks.ts';
-import { formatProblem, loadDefinitions } from '../definitions/index.ts';
+import { formatProblem, loadDefinitions, loadRetention } from '../definitions/index.ts';
 import {
   assignCoworker,
   assignTask,
@@ -269,7 +269,11 @@ async function main(argv: string[]): Promise<number> {
     case 'validate': {
       const target = args[0];
       if (!target) throw new CoworkersError('COMMAND_INVALID', 'validate needs a file or a folder.', { hint: 'e.g. coworkers validate examples/' });
-      const { definitions, problems } = await loadDefinitions(resolve(target));
+      const loaded = await loadDefinitions(resolve(target));
+      const { definitions } = loaded;
+      // retention.yaml beside the definitions stops the start when it has problems: show them here too.
+      const folder = existsSync(target) && !statSync(target).isDirectory() ? dirname(resolve(target)) : resolve(target);
+      const problems = [...loaded.problems, ...(existsSync(folder) ? (await loadRetention(folder)).problems : [])];
       for (const problem of problems) console.error(formatProblem(problem));
       if (problems.length > 0) {
         console.error(`\n${problems.length} problem${problems.length === 1 ? '' : 's'} found.`);
