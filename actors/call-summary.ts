@@ -29,5 +29,5 @@ export function describeCall(tool: string, args: Record<string, unknown>, declar
     budget -= field.length;
     others.push(field);
   }
-  return `${tool} (${[...whole, ...others].join('; ')})${cut ? ' [shortened: open the approval for the whole call]' : ''}`;
+  return `${tool} (${[...whole, ...others].join('; ')})${cut ? ' [shortened: the approval shows the whole call]' : ''}`;
 }

@@ -119,6 +119,7 @@ describe('signed in', () => {
       pendingApprovals: 1,
       // Mondays 08:00 in Berlin (UTC+1 in March).
       nextRun: { jobId: 'weekly-ad-report', at: Date.parse('2026-03-02T07:00:00Z') },
+      attention: null,
     });
     expect(otto).toMatchObject({ status: 'notStarted', shift: null, since: null, waitingFor: null, waitingOn: [], backlog: 0, pendingApprovals: 0 });
     // Mondays 07:30 in New York (UTC-5 before the 8 March switch).
