@@ -2,6 +2,7 @@
 // FerretDB 1.x refuses them), arrays directly inside arrays wrapped (FerretDB 1.x refuses nested
 // arrays), times as BSON Dates. Reads also take what the previous release
 // wrote (JSON text, epoch-ms doubles), so existing databases need no migration.
+import type { CoworkerStatus } from '../protocol/index.ts';
 
 /** Marks the next character as literal, so the characters that stand for '.' and '$' stay exact. */
 const ESCAPE = '\uFF3C';
@@ -90,3 +91,33 @@ export function timeRange(field: string, range: { from?: number; to?: number }):
   });
   return { $or: [{ [field]: bounds((ms) => new Date(ms)) }, { [field]: bounds((ms) => ms) }] };
 }
+
+type StoredApproval = Record<string, unknown> & { requestedAt?: unknown; deadline?: unknown };
+
+/**
+ * A status as stored: its times as Dates (since, deadline, each pending approval's requestedAt
+ * and deadline) so an operator can ask who has been blocked since when, and its approvals'
+ * arguments (user data) with escaped keys.
+ */
+export function statusToStored(status: CoworkerStatus): Record<string, unknown> {
+  const stored = toStored(status) as Record<string, unknown> & { approvals?: StoredApproval[] };
+  const date = (ms: unknown) => (typeof ms === 'number' ? new Date(ms) : ms);
+  return {
+    ...stored,
+    since: date(stored.since),
+    ...(stored.deadline !== undefined && { deadline: date(stored.deadline) }),
+    ...(stored.approvals && { approvals: stored.approvals.map((approval) => ({ ...approval, requestedAt: date(approval.requestedAt), deadline: date(approval.deadline) })) }),
+  };
+}
+
+/** The status back: Dates (or the previous release's numbers) as epoch ms, keys unescaped. */
+export function statusFromStored(stored: Record<string, unknown> & { approvals?: StoredApproval[] }): CoworkerStatus {
+  const ms = (value: unknown) => (value instanceof Date ? value.getTime() : value);
+  return fromStored<CoworkerStatus>({
+    ...stored,
+    since: ms(stored.since),
+    ...(stored.deadline !== undefined && { deadline: ms(stored.deadline) }),
+    ...(stored.approvals && { approvals: stored.approvals.map((approval) => ({ ...approval, requestedAt: ms(approval.requestedAt), deadline: ms(approval.deadline) })) }),
+  });
+}
+

@@ -12,7 +12,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { MongoBulkWriteError, type Collection } from 'mongodb';
 import type { CoworkerStatus } from '../protocol/index.ts';
-import { fromStored, toStored } from './mongo.codec.ts';
+import { fromStored, statusToStored, toStored } from './mongo.codec.ts';
 import { DUPLICATE_KEY } from './mongo.errors.ts';
 import { coworkerNotFound, fenced, versionConflict } from './store.errors.ts';
 
@@ -22,7 +22,8 @@ export interface SnapshotDocument {
   version: number;
   /** The snapshot as BSON with escaped keys (mongo.codec.ts); JSON text in versions of the previous release. */
   snapshot: unknown;
-  status: CoworkerStatus;
+  /** The status with its times as Dates (mongo.codec.ts statusToStored); numbers in versions of the previous release. */
+  status: Record<string, unknown>;
   /** A Date; a double in versions of the previous release. */
   updatedAt: Date | number;
   /** The writer's fencing token; absent in versions written before fencing (read as 0). */
@@ -161,7 +162,7 @@ export function createSnapshotWriter(options: {
         coworker: coworkerId,
         version,
         snapshot: toStored(snapshot),
-        status,
+        status: statusToStored(status),
         updatedAt: new Date(),
         fence,
       };

@@ -98,6 +98,25 @@ describe('mongodb store documents an operator can read', () => {
     }
   }
 
+  it("stores a status's times as Dates, and its approvals' arguments whatever their keys", () =>
+    withDatabase(async (db) => {
+      const store = createMongoStore({ db });
+      await store.registerCoworkers([coworkerDefinition('ada')]);
+      const approval = {
+        id: 'apr-1', toolCallId: 'c1', tool: 'crm.updateDeal', args: { 'deal.stage': 'won', $amount: 5 }, risk: 'write', reason: 'r', summary: 's',
+        argsHash: 'h', policyVersion: 'v', taskId: 't1', approvers: ['U1'], requestedAt: 1_700_000_000_000, deadline: 1_700_000_360_000,
+      };
+      const waiting = { ...status, state: { status: 'awaitingApproval' as const, shift: 'onDuty' as const }, deadline: 1_700_000_360_000, approvals: [approval] };
+      await store.saveSnapshot('ada', 0, { context: {} }, waiting);
+      await store.close();
+      const stored = await db.collection('snapshots').findOne({ coworker: 'ada' });
+      expect(stored?.status).toMatchObject({ since: expect.any(Date), deadline: new Date(1_700_000_360_000), approvals: [{ requestedAt: new Date(1_700_000_000_000), args: { 'deal\uFF0Estage': 'won' } }] });
+      const again = createMongoStore({ db });
+      expect((await again.getCoworker('ada'))?.status).toEqual(waiting);
+      expect((await again.listCoworkers())[0]?.status).toEqual(waiting);
+      await again.close();
+    }));
+
   it('stores definitions, snapshots, audit entries and documents as fields, and times as Dates', () =>
     withDatabase(async (db) => {
       const store = createMongoStore({ db });
@@ -114,6 +133,7 @@ describe('mongodb store documents an operator can read', () => {
       const snapshot = await db.collection('snapshots').findOne({ coworker: 'ada' });
       expect(snapshot?.snapshot).toStrictEqual({ context: { 'a\uFF0Eb': { '\uFF04c': 1 } } });
       expect(snapshot?.updatedAt).toBeInstanceOf(Date);
+      expect(snapshot?.status.since).toBeInstanceOf(Date);
       // An operator's query on real fields, by date.
       const entry = await db.collection('audit').findOne({ 'entry.kind': 'tool.executed', at: { $gte: new Date(1_700_000_000_000) } });
       expect(entry).toMatchObject({ _id: 'e1', jobId: 'j1', at: new Date(1_700_000_000_000), entry: { summary: 's', detail: { 'x\uFF0Ey': 1 } } });

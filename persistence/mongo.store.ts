@@ -6,7 +6,7 @@
 // by the unique _id on every server.
 import { MongoBulkWriteError, MongoServerError, type Db, type Filter } from 'mongodb';
 import { personId, type AuditEntry, type CoworkerDefinition } from '../protocol/index.ts';
-import { fromStored, fromTime, timeRange, toStored } from './mongo.codec.ts';
+import { fromStored, fromTime, statusFromStored, timeRange, toStored } from './mongo.codec.ts';
 import { parsedOrText } from './stored-json.ts';
 import { createMongoDocuments, type StoredDocument } from './mongo.documents.ts';
 import { DUPLICATE_KEY, translateDriverError } from './mongo.errors.ts';
@@ -168,7 +168,7 @@ export function createMongoStore(options: MongoStoreOptions): Store {
         definition: fromStored<CoworkerDefinition>(document.definition),
         version: latest?.version ?? 0,
         snapshot: latest ? (typeof latest.snapshot === 'string' ? parsedOrText(latest.snapshot) : fromStored(latest.snapshot)) : null,
-        status: latest?.status ?? null,
+        status: latest?.status ? statusFromStored(latest.status) : null,
         updatedAt: fromTime(latest?.updatedAt ?? document.updatedAt),
         fence: latest?.fence ?? 0,
       };
@@ -212,7 +212,7 @@ export function createMongoStore(options: MongoStoreOptions): Store {
         return definitions.map((document): CoworkerSummary => {
           const latest = newest.get(document._id);
           const { _id, name, role, team, manager } = document;
-          return { id: _id, name, role, team, manager: { name: manager.name, id: manager.id }, status: latest?.status ?? null, updatedAt: fromTime(latest?.updatedAt ?? document.updatedAt) };
+          return { id: _id, name, role, team, manager: { name: manager.name, id: manager.id }, status: latest?.status ? statusFromStored(latest.status) : null, updatedAt: fromTime(latest?.updatedAt ?? document.updatedAt) };
         });
       }),
 
