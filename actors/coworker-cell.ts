@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Bus } from '../messaging/index.ts';
 import type { Store } from '../persistence/index.ts';
 import { coworkerMachine, deadlineOf, statusOf, type CoworkerEmitted, type CoworkerEvent as MachineEvent } from '../machines/index.ts';
+import { noScrubber, type Scrubber } from '../protocol/scrubber.ts';
 import { CoworkersError, PROTOCOL_VERSION, isCoworkersError, subjects, type CoworkerDefinition, type CoworkerEvent, type CoworkerStatus } from '../protocol/index.ts';
 import type { Clock } from './clock.ts';
 import { policyOf } from './policy.ts';
@@ -38,6 +39,11 @@ export interface CellOptions {
   logger: Logger;
   /** The shard lease's fencing token, sent with every write (0 without leases). */
   fence: number;
+  /**
+   * Replaces the secrets the process knows in what is stored and published (the snapshot, its
+   * status and its events); the live actor keeps the real values.
+   */
+  scrubber?: Scrubber;
 }
 
 const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -214,11 +220,12 @@ export class CoworkerCell {
     // Not stored means not acknowledged: the command comes back to whoever hosts the coworker next.
     if (this.stopped) throw new CoworkersError('INTERNAL', `coworker "${this.id}" stopped before its snapshot was stored`, { retryable: true });
     const { store, logger } = this.options;
-    const status = statusOf(snapshot);
+    const { scrub } = this.options.scrubber ?? noScrubber;
+    const status = scrub(statusOf(snapshot));
     const version = this.version + 1;
     const taken = this.pending.splice(0);
-    const events = [...this.unpublished, ...this.toProtocolEvents(taken, version)];
-    const stored: StoredSnapshot = { schemaVersion: SNAPSHOT_SCHEMA_VERSION, machine: this.actor.getPersistedSnapshot(), outbox: events };
+    const events = [...this.unpublished, ...scrub(this.toProtocolEvents(taken, version))];
+    const stored: StoredSnapshot = { schemaVersion: SNAPSHOT_SCHEMA_VERSION, machine: scrub(this.actor.getPersistedSnapshot()), outbox: events };
     try {
       await retryWhileRetryable(() => store.saveSnapshot(this.id, this.version, stored, status, this.options.fence), {
         cancelled: () => this.stopped,

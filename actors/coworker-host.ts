@@ -27,6 +27,7 @@ import { describeReassignment } from './reassignment.ts';
 import { checkCommand, type CommandCheck } from './command-checks.ts';
 import { attentionOf, attentionStatus, readStoredSnapshot, type Attention } from './snapshot-restore.ts';
 import { schemaVersionOf } from './snapshot-migrations.ts';
+import type { Scrubber } from '../protocol/scrubber.ts';
 import { retryWhileRetryable } from './retry.ts';
 import type { TaskRunner } from './task-runner.ts';
 
@@ -48,6 +49,8 @@ export interface CoworkerHostOptions {
   trust: TrustedKeys;
   /** Commands handled at once per shard (for different coworkers; one coworker's are applied in order). */
   concurrency?: number;
+  /** Keeps the secrets the process knows out of stored snapshots and published events. */
+  scrubber?: Scrubber;
 }
 
 /** A shard this process holds, and the fencing token its snapshot writes carry. */
@@ -188,7 +191,7 @@ export function createCoworkerHost(options: CoworkerHostOptions): CoworkerHost {
     const read = readStoredSnapshot(record?.snapshot ?? null);
     if (!read.ok) return read.attention;
     try {
-      const cell = new CoworkerCell({ definition, machine, version: record?.version ?? 0, stored: read.snapshot, store, bus, clock, logger, fence });
+      const cell = new CoworkerCell({ definition, machine, version: record?.version ?? 0, stored: read.snapshot, store, bus, clock, logger, fence, ...(options.scrubber ? { scrubber: options.scrubber } : {}) });
       made.set(definition.id, cell);
       return cell;
     } catch (error) {

@@ -6,6 +6,7 @@ import type { Bus } from '../messaging/index.ts';
 import { createSqliteStore, type Store } from '../persistence/index.ts';
 import { grantsFromStore, serveConnector } from '../connectors/index.ts';
 import type { TrustedKeys } from '../protocol/index.ts';
+import type { Scrubber } from '../protocol/scrubber.ts';
 import { listTools } from './tool-listing.ts';
 import { createConfigured, createConnectorSet } from './toolbox.ts';
 
@@ -18,13 +19,15 @@ export interface OneConnectorOptions {
   /** The runtimes whose signed grants the connector takes. */
   trust: Pick<TrustedKeys, 'runtimes'>;
   logger: Logger;
+  /** Replaces the secrets the process knows in each result before it is stored or answered. */
+  scrubber?: Scrubber;
 }
 
 export async function serveOneConnector(options: OneConnectorOptions): Promise<{ tools: string[]; close(): Promise<void> }> {
   const { bus, store, trust, logger } = options;
   const built = await createConfigured({ dir: options.dir, dataDir: options.dataDir, documents: store.documents, env: process.env, logger, only: options.name });
   const grants = grantsFromStore(store);
-  const served = await Promise.all(built.connectors.map((connector) => serveConnector({ bus, connector, documents: store.documents, grants, trust, logger }))).catch(async (error: unknown) => {
+  const served = await Promise.all(built.connectors.map((connector) => serveConnector({ bus, connector, documents: store.documents, grants, trust, logger, ...(options.scrubber ? { scrubber: options.scrubber } : {}) }))).catch(async (error: unknown) => {
     await built.close();
     throw error;
   });

@@ -40,6 +40,8 @@ import { embeddedPaths, startDistributed, startEmbedded, type WorkOptions } from
 import { serveOneConnector, toolListing } from './connector-commands.ts';
 import { formatTools } from './tool-listing.ts';
 import { createLogger } from './logger.ts';
+import { createProcessScrubber } from './secrets.ts';
+import type { Scrubber } from '../protocol/scrubber.ts';
 import { startGateways } from './gateways.ts';
 import { vizCommand, type VizFormat } from './viz-command.ts';
 import { buildToolbox } from './toolbox.ts';
@@ -93,7 +95,7 @@ function createChatModel(config: Config, logger: Logger): BaseChatModel {
 }
 
 /** The model, the connectors this process serves, and the runner that joins them over the bus. */
-function work(config: Config, logger: Logger, identity: Identity, where: { dir: string; dataDir: string; serveConnectors: boolean }): WorkOptions {
+function work(config: Config, logger: Logger, identity: Identity, where: { dir: string; dataDir: string; serveConnectors: boolean }, scrubber: Scrubber): WorkOptions {
   const model = createChatModel(config, logger);
   return {
     toolbox: (documents) =>
@@ -101,6 +103,7 @@ function work(config: Config, logger: Logger, identity: Identity, where: { dir: 
     createRunner: (bus, tools, store, signer) => createAgentRunner({ model, tools, callTool: createToolClient({ bus }).call, signer, coworkers: coworkerLookup(store) }),
     identity,
     logger,
+    scrubber,
   };
 }
 
@@ -219,7 +222,9 @@ async function main(argv: string[]): Promise<number> {
     return command || values.help ? 0 : 2;
   }
   const config = readConfig(process.env);
-  const logger = createLogger(config.LOG_LEVEL);
+  // Every secret this process knows (its own, and those connectors.yaml names), kept out of what it stores and logs.
+  const scrubber = createProcessScrubber({ env: process.env, dir: resolve(values.dir) });
+  const logger = createLogger(config.LOG_LEVEL, undefined, scrubber);
   const distributed = Boolean(config.NATS_URL || config.MONGODB_URI);
   const socket = embeddedPaths(resolve(values.data)).socket;
 
@@ -228,7 +233,7 @@ async function main(argv: string[]): Promise<number> {
       const where = { dir: resolve(values.dir), dataDir: resolve(values.data) };
       // One process is the whole deployment: one key signs its grants, handoffs, people's decisions and the CLI's acts.
       const identity = loadIdentity(config, { embedded: true });
-      const runtime = await startEmbedded({ ...work(config, logger, identity, { ...where, serveConnectors: true }), ...where });
+      const runtime = await startEmbedded({ ...work(config, logger, identity, { ...where, serveConnectors: true }, scrubber), ...where });
       const gateways = await startGateways({ config, bus: runtime.bus, store: runtime.store, identity, dir: where.dir, logger, oneTimePasswords: true }).catch(async (error: unknown) => {
         await runtime.close();
         throw error;
@@ -255,7 +260,7 @@ async function main(argv: string[]): Promise<number> {
       const { natsUrl, mongoUri } = distributedUrls(config);
       const dir = resolve(values.dir);
       const runtime = await startDistributed({
-        ...work(config, logger, distributedIdentity(config, logger), { dir, dataDir: resolve(values.data), serveConnectors: !values['external-connectors'] }),
+        ...work(config, logger, distributedIdentity(config, logger), { dir, dataDir: resolve(values.data), serveConnectors: !values['external-connectors'] }, scrubber),
         dir,
         natsUrl,
         mongoUri,
@@ -394,7 +399,7 @@ async function main(argv: string[]): Promise<number> {
         });
       }
       const connections = await connectDistributed(config, logger, { manageStream: false });
-      const served = await serveOneConnector({ name, dir: resolve(values.dir), dataDir: resolve(values.data), ...connections, trust: connections.identity.trust, logger }).catch(async (error: unknown) => {
+      const served = await serveOneConnector({ name, dir: resolve(values.dir), dataDir: resolve(values.data), ...connections, trust: connections.identity.trust, logger, scrubber }).catch(async (error: unknown) => {
         await connections.close();
         throw error;
       });

@@ -21,6 +21,7 @@ import { startControlServer } from '../gateway/index.ts';
 import { createMemoryBus, createNatsBus, createShardLeases, type Bus, type ShardLeases } from '../messaging/index.ts';
 import { createMongoStore, createSqliteStore, type Documents, type Store } from '../persistence/index.ts';
 import { withAssignments, type CoworkerDefinition, type Signer, type ToolSpec } from '../protocol/index.ts';
+import type { Scrubber } from '../protocol/scrubber.ts';
 import { connectMongo, connectNats } from './connections.ts';
 import type { Identity } from './identity.ts';
 
@@ -70,6 +71,8 @@ export interface WorkOptions {
    */
   identity: Identity;
   logger: Logger;
+  /** Replaces the secrets the process knows in what it stores: snapshots and events, the audit trail, tool results. */
+  scrubber?: Scrubber;
 }
 
 interface HostOptions extends WorkOptions {
@@ -95,6 +98,7 @@ function warnAboutUnknownTools(definitions: CoworkerDefinition[], tools: ToolSpe
 /** Starts the connectors, the audit recorder and the host; closing stops them and the bus, then `release` closes what the mode opened. */
 async function startHost(options: HostOptions, release: () => Promise<void>): Promise<Runtime> {
   const { bus, store, logger } = options;
+  const scrubbing = options.scrubber ? { scrubber: options.scrubber } : {};
   // Teams and managers assigned live (`coworkers assign`) outlast a restart, unless the YAML changed since.
   const definitions = await withAssignments(options.definitions, store.documents);
   const toolbox = options.toolbox
@@ -107,12 +111,12 @@ async function startHost(options: HostOptions, release: () => Promise<void>): Pr
   if (options.toolbox) warnAboutUnknownTools(definitions, toolbox.tools, logger);
   const grants = grantsFromStore(store);
   const { signer, trust } = options.identity;
-  const served = await Promise.all(toolbox.served.map((connector) => serveConnector({ bus, connector, documents: store.documents, grants, trust, logger })));
-  const recorder = createAuditRecorder({ bus, store, logger });
+  const served = await Promise.all(toolbox.served.map((connector) => serveConnector({ bus, connector, documents: store.documents, grants, trust, logger, ...scrubbing })));
+  const recorder = createAuditRecorder({ bus, store, logger, ...scrubbing });
   await recorder.start();
   const handoffs = createHandoffRelay({ bus, logger, signer });
   await handoffs.start();
-  const host = createCoworkerHost({ definitions, bus, store, logger, trust, runTask: options.createRunner(bus, toolbox.tools, store, signer) });
+  const host = createCoworkerHost({ definitions, bus, store, logger, trust, ...scrubbing, runTask: options.createRunner(bus, toolbox.tools, store, signer) });
   const { shards } = options;
   if (shards) await shards.start({ acquire: (leases) => host.hostShards(leases), release: (released) => host.releaseShards(released) });
   else await host.start();

@@ -61,6 +61,48 @@ export function createSecrets({ env }: SecretsOptions): (name: string) => string
   };
 }
 
+/**
+ * The values of the named secrets that are set (environment first, then COWORKERS_SECRETS_FILE),
+ * for the scrubber; a missing one is left out (the connector that needs it says so at start).
+ */
+export function secretValues({ env }: SecretsOptions, names: Iterable<string>): Record<string, string> {
+  const file = env.COWORKERS_SECRETS_FILE;
+  let fromFile: Record<string, string | undefined> = {};
+  try {
+    fromFile = file ? parseEnv(readSecretsFile(file)) : {};
+  } catch {
+    // createSecrets reports an unreadable file when a connector needs it.
+  }
+  const values: Record<string, string> = {};
+  for (const name of names) {
+    const value = env[name] || fromFile[name];
+    if (value) values[name] = value;
+  }
+  return values;
+}
+
+/**
+ * Every secret name the connectors' settings give: each setting ending in `Env` (a name, or a map
+ * of names such as `headersEnv`) and the variables of an MCP server's `env` (child variable → name).
+ */
+export function connectorSecretNames(config: Pick<ConnectorsConfig, 'sections'>): string[] {
+  const names = new Set<string>();
+  const addNames = (value: unknown) => {
+    if (typeof value === 'string') names.add(value);
+    else if (value && typeof value === 'object' && !Array.isArray(value)) for (const item of Object.values(value)) if (typeof item === 'string') names.add(item);
+  };
+  const walk = (value: unknown): void => {
+    if (Array.isArray(value)) return value.forEach(walk);
+    if (!value || typeof value !== 'object') return;
+    for (const [key, item] of Object.entries(value)) {
+      if (key.endsWith('Env') || key === 'env') addNames(item);
+      else walk(item);
+    }
+  };
+  walk(config.sections);
+  return [...names];
+}
+
 function readSecretsFile(file: string): string {
   try {
     return readFileSync(file, 'utf8');

@@ -10,6 +10,6 @@ export type { AppendedRow, SheetsSample } from './sample/sheets.sample.ts';
 export type { SlackPost, SlackSample } from './sample/slack.sample.ts';
 export { SLACK_POST_CONSEQUENTIAL, SLACK_POST_DESCRIPTION, slackPostInput } from './slack-post.ts';
 export { CONNECTOR_FACTORIES, type FactoryLoaders } from './factories.ts';
-export { CONNECTORS_FILE, createConfiguredConnectors, createSecrets, readConnectorsConfig, type ConfiguredConnectors, type ConnectorsConfig } from './connectors-config.ts';
+export { CONNECTORS_FILE, createConfiguredConnectors, connectorSecretNames, createSecrets, readConnectorsConfig, secretValues, type ConfiguredConnectors, type ConnectorsConfig } from './connectors-config.ts';
 export type { ConnectorDeps, ConnectorFactory } from './connector-deps.ts';
 export { CONNECTORS_JSON_SCHEMA_FILE, connectorsJsonSchemaText } from './connectors-json-schema.ts';

@@ -3,12 +3,15 @@
 // events its background work notices. It checks, on its own side, that a call which is not a read
 // carries a grant signed by a runtime it trusts for exactly this call, and that the calling
 // coworker is granted the tool (so a caller that skips the runtime is refused too), and runs each
-// idempotency key of a tool with side effects once, remembered in the store.
+// idempotency key of a tool with side effects once, remembered in the store. A result has the
+// secrets the process knows replaced by their names before it is stored or returned: the runner
+// hands it to the model, so a secret a tool echoes never leaves the process through the LLM.
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { CoworkersError, PROTOCOL_VERSION, canonicalJson, grantProblem, isCoworkersError, sha256, subjects, toolCallSchema, type ToolCall, type TrustedKeys } from '../protocol/index.ts';
 import type { Bus, Subscription } from '../messaging/index.ts';
 import type { Documents } from '../persistence/index.ts';
+import { noScrubber, type Scrubber } from '../protocol/scrubber.ts';
 import type { Connector } from './connector-kit.ts';
 import { createExecutedKeys } from './executed-keys.ts';
 
@@ -24,6 +27,8 @@ export interface ServeConnectorOptions {
   /** The runtimes whose signed grants it takes: a call that is not a read runs only under one. */
   trust: Pick<TrustedKeys, 'runtimes'>;
   logger: Logger;
+  /** Replaces the secrets the process knows in every result, before it is stored or answered. */
+  scrubber?: Scrubber;
 }
 
 /** The version services announce in discovery. */
@@ -33,7 +38,18 @@ export async function serveConnector(options: ServeConnectorOptions): Promise<Su
   const { bus, connector, grants } = options;
   const logger = options.logger.child({ connector: connector.name });
   const subject = subjects.tool(connector.name);
+  const { scrub, scrubText } = options.scrubber ?? noScrubber;
   const executedKeys = createExecutedKeys(options.documents);
+  /** The result, or the failure, as the caller and the store may see it: a service's error text can quote a secret too. */
+  const run = async (call: ToolCall) => {
+    try {
+      return scrub(await connector.call(call));
+    } catch (error) {
+      if (!(error instanceof Error) || scrubText(error.message) === error.message) throw error;
+      if (!isCoworkersError(error)) throw new Error(scrubText(error.message));
+      throw new CoworkersError(error.code, scrubText(error.message), { retryable: error.retryable, ...(error.hint ? { hint: scrubText(error.hint) } : {}) });
+    }
+  };
   const readOnly = new Set(connector.specs.filter((spec) => spec.risk === 'read').map((spec) => spec.name));
 
   /** A call without a valid grant is refused before anything runs or any key is claimed, and logged: someone tried. */
@@ -80,8 +96,8 @@ export async function serveConnector(options: ServeConnectorOptions): Promise<Su
         await assertGranted(call);
         // Reads have no side effect to repeat; remembering them would only fill the store.
         const result = readOnly.has(call.tool)
-          ? await connector.call(call)
-          : await executedKeys.once(connector.name, call.idempotencyKey, fingerprintOf(call), () => connector.call(call));
+          ? await run(call)
+          : await executedKeys.once(connector.name, call.idempotencyKey, fingerprintOf(call), () => run(call));
         logger.debug({ ...where, replayed: result.replayed }, 'Tool call answered');
         return result;
       } catch (error) {
@@ -102,7 +118,7 @@ export async function serveConnector(options: ServeConnectorOptions): Promise<Su
   const stopBackground = await connector
     .start({
       logger,
-      emit: (event, eventData, id) => bus.publish(subjects.trigger(event), { v: PROTOCOL_VERSION, id, event, data: eventData, at: Date.now() }, { msgId: `${event}:${id}` }),
+      emit: (event, eventData, id) => bus.publish(subjects.trigger(event), { v: PROTOCOL_VERSION, id, event, data: scrub(eventData), at: Date.now() }, { msgId: `${event}:${id}` }),
     })
     .catch(async (error: unknown) => {
       await subscription.stop();
