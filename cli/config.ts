@@ -41,6 +41,10 @@ const configSchema = z.object({
   // A single gateway (docker compose, a demo) may hand out one-time passwords like `up` does.
   COWORKERS_ONE_TIME_PASSWORDS: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
   COWORKERS_CONSOLE_SECRET: z.string().min(32, { message: "COWORKERS_CONSOLE_SECRET signs the console's session cookies: use 32 or more random characters (openssl rand -hex 32)" }).optional(),
+  // Sign-in with OpenID Connect beside the passwords: all three, or none.
+  COWORKERS_OIDC_ISSUER: z.url({ protocol: /^https?$/, message: "COWORKERS_OIDC_ISSUER is the OpenID provider's issuer URL, such as https://accounts.google.com" }).optional(),
+  COWORKERS_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  COWORKERS_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   SLACK_API_URL: z.string().url({ message: 'SLACK_API_URL must be a URL such as https://slack.com/api/' }).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -123,4 +127,38 @@ export function teamsConfig(config: Config): TeamsConfig | null {
     ...(config.TEAMS_SERVICE_URL ? { serviceUrl: config.TEAMS_SERVICE_URL } : {}),
     ...(config.TEAMS_CLOUD ? { cloud: config.TEAMS_CLOUD } : {}),
   };
+}
+
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** `<COWORKERS_PUBLIC_URL>/auth/oidc/callback`: register it at the provider. */
+  redirectUri: string;
+}
+
+/** The console's address for people: COWORKERS_PUBLIC_URL, else http://localhost:<CONSOLE_PORT>. */
+export function publicUrl(config: Config): string {
+  return config.COWORKERS_PUBLIC_URL ?? `http://localhost:${config.CONSOLE_PORT}`;
+}
+
+/** Sign-in with OpenID Connect, or null when it is not configured; a half configuration is an error. */
+export function oidcConfig(config: Config): OidcConfig | null {
+  const { COWORKERS_OIDC_ISSUER, COWORKERS_OIDC_CLIENT_ID, COWORKERS_OIDC_CLIENT_SECRET } = config;
+  if (!COWORKERS_OIDC_ISSUER && !COWORKERS_OIDC_CLIENT_ID && !COWORKERS_OIDC_CLIENT_SECRET) return null;
+  if (!COWORKERS_OIDC_ISSUER || !COWORKERS_OIDC_CLIENT_ID || !COWORKERS_OIDC_CLIENT_SECRET) {
+    const missing = [!COWORKERS_OIDC_ISSUER && 'COWORKERS_OIDC_ISSUER', !COWORKERS_OIDC_CLIENT_ID && 'COWORKERS_OIDC_CLIENT_ID', !COWORKERS_OIDC_CLIENT_SECRET && 'COWORKERS_OIDC_CLIENT_SECRET']
+      .filter(Boolean)
+      .join(', ');
+    throw new CoworkersError('COMMAND_INVALID', `Sign-in with OpenID Connect needs COWORKERS_OIDC_ISSUER, COWORKERS_OIDC_CLIENT_ID and COWORKERS_OIDC_CLIENT_SECRET; missing: ${missing}.`, {
+      hint: `Register the console at your provider as a web application with the redirect URI ${oidcRedirectUri(config)}; it gives the client id and secret. See the console section of the README.`,
+    });
+  }
+  return { issuer: COWORKERS_OIDC_ISSUER, clientId: COWORKERS_OIDC_CLIENT_ID, clientSecret: COWORKERS_OIDC_CLIENT_SECRET, redirectUri: oidcRedirectUri(config) };
+}
+
+/** Where the provider sends people back: `<COWORKERS_PUBLIC_URL>/auth/oidc/callback` (a path in the public URL is kept). */
+export function oidcRedirectUri(config: Config): string {
+  const base = publicUrl(config);
+  return new URL('auth/oidc/callback', base.endsWith('/') ? base : `${base}/`).href;
 }

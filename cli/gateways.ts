@@ -5,7 +5,7 @@ import { loadPeople, startConsoleServer, startSlackGateway, startTeamsGateway, w
 import type { Bus } from '../messaging/index.ts';
 import type { Store } from '../persistence/index.ts';
 import { personId } from '../protocol/index.ts';
-import { slackConfig, teamsConfig, type Config } from './config.ts';
+import { oidcConfig, slackConfig, teamsConfig, type Config } from './config.ts';
 import type { Identity } from './identity.ts';
 
 export interface GatewaysOptions {
@@ -37,6 +37,8 @@ export async function startGateways(options: GatewaysOptions): Promise<Gateways>
   const people = await loadPeople(options.dir);
   const users = people.users;
   const signIn: SignInUser[] = options.oneTimePasswords ? withOneTimePasswords(users) : users;
+  // Sign-in with OpenID Connect beside the passwords, when COWORKERS_OIDC_* are set.
+  const oidc = oidcConfig(config);
   const consoleServer = await startConsoleServer({
     bus,
     store,
@@ -47,8 +49,10 @@ export async function startGateways(options: GatewaysOptions): Promise<Gateways>
     logger,
     signer,
     ...(config.COWORKERS_CONSOLE_SECRET ? { secret: config.COWORKERS_CONSOLE_SECRET } : {}),
+    ...(oidc ? { oidc } : {}),
   });
   const lines = [`Console: ${consoleServer.url}`, ...signInLines(signIn, options.dir)];
+  if (oidc) lines.push(`  Sign-in with OpenID Connect: ${oidc.issuer} (redirect URI ${oidc.redirectUri})`);
   // Slack and Teams link an approval they cannot show whole to its page in the console.
   const consoleUrl = config.COWORKERS_PUBLIC_URL ?? `http://localhost:${config.CONSOLE_PORT}`;
   const started: Array<{ close(): Promise<void> }> = [consoleServer];

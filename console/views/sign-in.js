@@ -1,5 +1,8 @@
 // The sign-in page, the only thing shown before sign-in: login and password, and the server's
-// answer when it refuses (wrong login or password, too many tries).
+// answer when it refuses (wrong login or password, too many tries). When the server has OpenID
+// Connect configured (GET /api/auth-options), a "Sign in with …" link beside the form; a refused
+// OIDC sign-in comes back here as `/?sign-in-error=<reason>`, shown once.
+import { api } from '../api.js';
 import { signIn } from '../actions.js';
 import { html } from '../format.js';
 
@@ -17,12 +20,35 @@ export function createSignInView(container) {
           <input id="sign-in-password" name="password" type="password" data-testid="password" autocomplete="current-password" required>
           <p class="form-error" data-testid="sign-in-error" role="alert" hidden></p>
           <button type="submit" class="button primary wide">Sign in</button>
+          <div class="sign-in-oidc" data-testid="sign-in-oidc" hidden>
+            <p class="sign-in-or"><span>or</span></p>
+            <a class="button wide" data-testid="sign-in-oidc-link" href="/auth/oidc/start">Sign in with your company account</a>
+          </div>
         </form>
       </main>`),
   );
   const form = container.querySelector('form');
   const error = form.querySelector('[data-testid="sign-in-error"]');
   const submit = form.querySelector('button[type="submit"]');
+  const oidc = form.querySelector('[data-testid="sign-in-oidc"]');
+
+  api.get('/api/auth-options').then(
+    (options) => {
+      if (!options?.oidc) return;
+      const link = oidc.querySelector('a');
+      link.href = options.oidc.start;
+      link.textContent = `Sign in with ${options.oidc.label}`;
+      oidc.hidden = false;
+    },
+    () => {}, // the password form still works
+  );
+
+  const refused = new URLSearchParams(location.search).get('sign-in-error');
+  if (refused) {
+    error.textContent = OIDC_REFUSALS[refused] ?? OIDC_REFUSALS.invalid;
+    error.hidden = false;
+    history.replaceState(null, '', `/${location.hash}`);
+  }
 
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -53,3 +79,14 @@ export function createSignInView(container) {
     },
   };
 }
+
+/** What a refused OpenID Connect sign-in means (gateway/console/routes-oidc.ts has the same words). */
+const OIDC_REFUSALS = {
+  unavailable: 'Signing in with your company account is not available right now. Please try again later.',
+  expired: 'The sign-in took too long or was started elsewhere. Please try again.',
+  invalid: 'The answer from your company account could not be verified. Please try again.',
+  provider: 'Your company account did not sign you in.',
+  'no-email': 'Your company account gave no email address, so the console cannot tell who you are.',
+  'unverified-email': 'Your company account has not verified your email address, so the console cannot tell who you are.',
+  'unknown-email': 'Nobody with your email address may use this console. Ask an administrator to add you to users.yaml.',
+};
