@@ -50,6 +50,8 @@ export async function startGateways(options: GatewaysOptions): Promise<Gateways>
     signer,
     ...(config.COWORKERS_CONSOLE_SECRET ? { secret: config.COWORKERS_CONSOLE_SECRET } : {}),
     ...(oidc ? { oidc } : {}),
+    // People reach the console over https: its session cookie is sent over https only.
+    secureCookies: config.COWORKERS_PUBLIC_URL?.startsWith('https:') ?? false,
   });
   const lines = [`Console: ${consoleServer.url}`, ...signInLines(signIn, options.dir)];
   if (oidc) lines.push(`  Sign-in with OpenID Connect: ${oidc.issuer} (redirect URI ${oidc.redirectUri})`);

@@ -30,6 +30,10 @@ export const AUDIT_KINDS = [
   'handoff.declined',
   'handoff.received',
   'assigned',
+  /** The console's own entries, under the reserved coworker id "console": a person signed in or out (or an admin ended their session), or was refused. */
+  'console.signed-in',
+  'console.signed-out',
+  'console.refused',
 ] as const;
 export const auditKindSchema = z.enum(AUDIT_KINDS);
 export type AuditKind = z.output<typeof auditKindSchema>;

@@ -5,7 +5,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConsoleServer } from '../gateway/index.ts';
+import { loadPeople, type ConsoleServer } from '../gateway/index.ts';
 import { examplesFolder, SCREENSHOTS, startExampleConsole } from './example-runtime.ts';
 import { waitFor } from './helpers.ts';
 
@@ -20,7 +20,8 @@ let close: () => Promise<void> = async () => {};
 beforeAll(async () => {
   const dir = examplesFolder();
   dataDir = join(dir, 'data');
-  ({ consoleServer, browser, close } = await startExampleConsole(dir, { users: [DANIEL, MARIA] }));
+  // The examples' teams.yaml: Daniel (an admin in users.yaml) sees both teams, Maria only marketing.
+  ({ consoleServer, browser, close } = await startExampleConsole(dir, { users: [{ ...DANIEL, role: 'admin' }, MARIA], people: await loadPeople(dir) }));
 }, 60_000);
 
 afterAll(() => close());
@@ -107,15 +108,23 @@ describe('the console in a browser', () => {
     await page.close();
   });
 
-  it("lets only approvers decide: Maria sees Sam's approvals but cannot approve them", async () => {
+  it("shows Maria, a viewer of marketing, her team only: Ava in the crew, none of Sam's approvals, 403 for his audit trail and a task", async () => {
     const page = await newPage();
     await signIn(page, MARIA);
     await page.getByTestId('crew').waitFor();
+    const rows = page.getByTestId('coworker-row');
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await rows.first().getAttribute('data-coworker-id')).toBe('ava');
+    await shot(page, 'crew-marketing-viewer');
     await page.goto(`${consoleServer.url}#/approvals`);
-    const approval = page.getByTestId('approval').filter({ hasText: 'crm.updateDeal' }).first();
-    await approval.waitFor({ timeout: 15_000 });
-    expect(await approval.getByTestId('approve').count()).toBe(0);
-    expect(await approval.textContent()).toContain('Daniel Okafor');
+    await page.waitForTimeout(500);
+    expect(await page.getByTestId('approval').filter({ hasText: 'crm.updateDeal' }).count()).toBe(0);
+    const answer = await page.evaluate(async () => {
+      const audit = await fetch('/api/audit?coworker=sam');
+      const task = await fetch('/api/coworkers/sam/tasks', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'Email everyone' }) });
+      return [audit.status, task.status];
+    });
+    expect(answer).toEqual([403, 403]);
     await page.close();
   });
 

@@ -42,12 +42,14 @@ export function createChatPanel(container, coworkerId) {
             <button type="submit" class="button primary" data-testid="chat-send">Send</button>
           </div>
         </form>
+        <p class="muted small chat-not-yours" data-testid="chat-not-yours" hidden>Only its manager, a manager of its team or an admin gives it tasks.</p>
       </section>`),
   );
   const title = container.querySelector('#chat-title');
   const list = container.querySelector('[data-testid="chat-messages"]');
   const form = container.querySelector('.chat-form');
   const input = form.querySelector('textarea');
+  const notYours = container.querySelector('[data-testid="chat-not-yours"]');
 
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -67,6 +69,10 @@ export function createChatPanel(container, coworkerId) {
   let shownName;
   return {
     update(context) {
+      // The server refuses a task from anyone else (403); the box is not offered to them.
+      const canTask = context.coworker.detail?.canTask !== false;
+      form.hidden = !canTask;
+      notYours.hidden = canTask;
       const name = context.coworker.detail?.coworker.name ?? coworkerId;
       if (name !== shownName) {
         shownName = name;

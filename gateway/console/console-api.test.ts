@@ -2,9 +2,10 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION, ephemeralSigner, hasValidSignature, subjects, type Command, type CoworkerEvent } from '../../protocol/index.ts';
-import { api, AVA_APPROVAL, DANIEL, MARIA, QUEUED_TASK, SECRET, signIn, startConsoleFixture, STATUSES, T0, ZOE, type ConsoleFixture } from './console-test-kit.ts';
+import { api, AVA_APPROVAL, DANIEL, MARIA, QUEUED_TASK, signIn, startConsoleFixture, STATUSES, T0, ZOE, type ConsoleFixture } from './console-test-kit.ts';
 import { startConsoleServer } from './console-server.ts';
-import { createSessionSigner, SESSION_COOKIE, SESSION_LIFETIME_MS } from './sessions.ts';
+import { createSqliteStore } from '../../persistence/index.ts';
+import { createSessions, SESSION_COOKIE, SESSION_LIFETIME_MS } from './sessions.ts';
 
 let fixture: ConsoleFixture;
 let maria: string;
@@ -31,6 +32,11 @@ const PROTECTED_ROUTES: Array<[string, string, unknown?]> = [
   ['GET', '/api/no-such-route'],
 ];
 
+/** A session of Maria's started at `at`, in the console's own store. */
+async function sessionAt(at: number): Promise<string> {
+  return `${SESSION_COOKIE}=${(await createSessions({ documents: fixture.store.documents, now: () => at }).issue('maria', 'password')).value}`;
+}
+
 /** Every command published from now on, in order. */
 async function recordCommands(): Promise<{ commands: Command[]; stop(): Promise<void> }> {
   const commands: Command[] = [];
@@ -49,10 +55,18 @@ describe('without a valid session', () => {
   const cookies = {
     missing: undefined,
     garbage: `${SESSION_COOKIE}=nonsense`,
-    tampered: () => maria.replace('maria.', 'daniel.'),
-    'signed with another secret': () => `${SESSION_COOKIE}=${createSessionSigner({ secret: 'another-secret-that-is-long-enough-0987654321', now: () => T0 }).issue('maria').value}`,
-    expired: () => `${SESSION_COOKIE}=${createSessionSigner({ secret: SECRET, now: () => T0 - SESSION_LIFETIME_MS - 1 }).issue('maria').value}`,
+    tampered: () => `${maria.slice(0, -1)}${maria.endsWith('A') ? 'B' : 'A'}`,
+    'of a session another store keeps': () => otherStoreCookie,
+    expired: () => expiredCookie,
   };
+  let otherStoreCookie: string;
+  let expiredCookie: string;
+  beforeAll(async () => {
+    const other = createSqliteStore({ path: ':memory:' });
+    otherStoreCookie = `${SESSION_COOKIE}=${(await createSessions({ documents: other.documents, now: () => T0 }).issue('maria', 'password')).value}`;
+    await other.close();
+    expiredCookie = await sessionAt(T0 - SESSION_LIFETIME_MS - 1);
+  });
 
   for (const [kind, cookie] of Object.entries(cookies)) {
     it(`refuses every API route with a ${kind} cookie (401)`, async () => {
@@ -66,9 +80,8 @@ describe('without a valid session', () => {
   }
 
   it('a cookie signed correctly but expired one millisecond ago is refused, one valid one more is accepted', async () => {
-    const signer = (at: number) => `${SESSION_COOKIE}=${createSessionSigner({ secret: SECRET, now: () => at }).issue('maria').value}`;
-    expect((await api(fixture.server, '/api/me', { cookie: signer(T0 - SESSION_LIFETIME_MS) })).status).toBe(401);
-    expect((await api(fixture.server, '/api/me', { cookie: signer(T0 - SESSION_LIFETIME_MS + 1) })).status).toBe(200);
+    expect((await api(fixture.server, '/api/me', { cookie: await sessionAt(T0 - SESSION_LIFETIME_MS) })).status).toBe(401);
+    expect((await api(fixture.server, '/api/me', { cookie: await sessionAt(T0 - SESSION_LIFETIME_MS + 1) })).status).toBe(200);
   });
 
   it('nothing reaches the bus from a refused request', async () => {
@@ -84,7 +97,7 @@ describe('without a valid session', () => {
 describe('signed in', () => {
   it('GET /api/me answers the user, with the security headers', async () => {
     const response = await api(fixture.server, '/api/me', { cookie: maria });
-    expect(await response.json()).toEqual({ user: { login: 'maria', name: 'Maria Lopez', id: 'U04MARIA01' } });
+    expect(await response.json()).toEqual({ user: { login: 'maria', name: 'Maria Lopez', id: 'U04MARIA01', admin: false }, teams: null });
     expect(response.headers.get('content-security-policy')).toMatch(/^default-src 'self'; script-src 'self' 'sha256-[A-Za-z0-9+/]+=*'; img-src 'self' data:; style-src 'self' 'unsafe-inline'$/);
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(response.headers.get('referrer-policy')).toBe('no-referrer');

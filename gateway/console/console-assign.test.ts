@@ -44,12 +44,14 @@ afterAll(async () => {
 const assign = (login: string, coworker: string, body: unknown) => api(server, `/api/coworkers/${coworker}/assignment`, { cookie: cookies[login]!, body });
 
 describe('teams in the console', () => {
-  it("names the crew's teams as teams.yaml does", async () => {
-    const { teams } = (await (await api(server, '/api/crew', { cookie: cookies.maria! })).json()) as { teams: Array<{ id: string; name: string }> };
-    expect(teams.map(({ id, name }) => [id, name])).toEqual([
+  it("names the crew's teams as teams.yaml does: every team for an admin, their own for the others", async () => {
+    const crewOf = async (login: string) => ((await (await api(server, '/api/crew', { cookie: cookies[login]! })).json()) as { teams: Array<{ id: string; name: string }> }).teams;
+    expect((await crewOf('daniel')).map(({ id, name }) => [id, name])).toEqual([
       ['marketing', 'Marketing'],
       ['sales', 'Sales'],
     ]);
+    expect((await crewOf('maria')).map(({ id }) => id)).toEqual(['marketing']);
+    expect((await crewOf('priya')).map(({ id }) => id)).toEqual(['sales']);
   });
 
   it("offers the assignment form to the coworker's manager only, with the teams and the people who can manage", async () => {
@@ -66,8 +68,8 @@ describe('teams in the console', () => {
         { login: 'priya', name: 'Priya Shah', id: 'U04PRIYA03' },
       ],
     });
-    const forMaria = (await (await api(server, '/api/coworkers/otto', { cookie: cookies.maria! })).json()) as { assign: unknown };
-    expect(forMaria.assign).toBeNull();
+    const forPriya = (await (await api(server, '/api/coworkers/otto', { cookie: cookies.priya! })).json()) as { assign: unknown };
+    expect(forPriya.assign).toBeNull();
   });
 });
 

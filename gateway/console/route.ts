@@ -8,7 +8,10 @@ import type { People } from '../people.ts';
 import type { EventStreams } from './event-stream.ts';
 import type { JsonReply } from './http.ts';
 import type { LiveFeed } from './live-feed.ts';
-import type { Session, SessionSigner } from './sessions.ts';
+import type { OidcSignIn } from './oidc.ts';
+import type { Access } from './access.ts';
+import type { RefusalAudit } from './console-audit.ts';
+import type { Session, Sessions } from './sessions.ts';
 import type { SignInLimiter } from './sign-in-limiter.ts';
 
 /** A signed-in person as the API shows them. */
@@ -17,6 +20,8 @@ export interface ConsoleUser {
   name: string;
   /** Who they are in approvals, tasks and the audit trail (`personId`: their Slack id, else their Teams id). */
   id: string;
+  /** `role: admin` in users.yaml: sees and does everything. */
+  admin: boolean;
 }
 
 export interface ConsoleDeps {
@@ -28,7 +33,14 @@ export interface ConsoleDeps {
   users: Map<string, { user: ConsoleUser; passwordHash: string }>;
   /** Checked for unknown logins too, so the answer takes as long as for a wrong password. */
   decoyHash: string;
-  sessions: SessionSigner;
+  /** Every person of users.yaml by login, however they sign in (password or OpenID Connect): who a session is. */
+  accounts: Map<string, ConsoleUser>;
+  /** Server-side sessions in the store: issue, verify, end. */
+  sessions: Sessions;
+  /** Set-Cookie with `Secure`: the console is reached over https (COWORKERS_PUBLIC_URL). */
+  secureCookies: boolean;
+  /** The console's refusals, audited with a limit per person or address. */
+  refusals: RefusalAudit;
   limiter: SignInLimiter;
   feed: LiveFeed;
   streams: EventStreams;
@@ -36,6 +48,8 @@ export interface ConsoleDeps {
   people: People;
   /** Signs the decisions and assignments of the people signed in here. */
   signer: Signer;
+  /** Sign-in with OpenID Connect (routes-oidc.ts), or null when COWORKERS_OIDC_* are not set. */
+  oidc: OidcSignIn | null;
 }
 
 export interface RouteRequest {
@@ -50,9 +64,21 @@ export interface RouteRequest {
 export interface SignedInRequest extends RouteRequest {
   user: ConsoleUser;
   session: Session;
+  /** What this person may see and do (access.ts); the route's own rule is already checked. */
+  access: Access;
 }
+
+/**
+ * Who may call a route; the server checks every rule but "filtered" before the handler runs.
+ * - signed-in: anyone signed in (their own session, the statechart's drawing)
+ * - admin: admins only
+ * - see-coworker / task-coworker / assign-coworker: the path's first part is a coworker the
+ *   person may see / give tasks to / assign (404 when there is none, 403 when not theirs)
+ * - filtered: the handler shows only what `access` allows (crew, approvals, audit, live events)
+ */
+export type AccessRule = 'signed-in' | 'admin' | 'see-coworker' | 'task-coworker' | 'assign-coworker' | 'filtered';
 
 export type Route =
   | { method: string; path: RegExp; public: true; handle(deps: ConsoleDeps, request: RouteRequest): Promise<JsonReply> }
   /** A handler that streams its own response answers void. */
-  | { method: string; path: RegExp; public?: false; handle(deps: ConsoleDeps, request: SignedInRequest): Promise<JsonReply | void> };
+  | { method: string; path: RegExp; public?: false; access: AccessRule; handle(deps: ConsoleDeps, request: SignedInRequest): Promise<JsonReply | void> };

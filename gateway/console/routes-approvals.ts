@@ -1,4 +1,5 @@
-// The approvals inbox: GET /api/approvals (each with canDecide for the signed-in user, and what
+// The approvals inbox: GET /api/approvals (those of coworkers the person may see or approves for,
+// each with canDecide for the signed-in user, and what
 // the page shows of its call: `shown`, consequential arguments first) and
 // POST /api/approvals/:id/decision, made by the user's Slack id, refused before sending when
 // the user is not an approver (the coworker checks again); a decided approval is a 409.
@@ -23,8 +24,9 @@ export const approvalRoutes: Route[] = [
   {
     method: 'GET',
     path: /^\/api\/approvals$/,
-    async handle(deps, { user }) {
-      const approvals = await listApprovals(deps.store);
+    access: 'filtered',
+    async handle(deps, { user, access }) {
+      const approvals = (await listApprovals(deps.store)).filter((approval) => approval.approvers.includes(user.id) || access.canSeeId(approval.coworkerId));
       return {
         status: 200,
         body: { approvals: approvals.map((approval) => ({ ...approval, shown: approvalShown(approval), canDecide: approval.approvers.includes(user.id) })) },
@@ -34,6 +36,8 @@ export const approvalRoutes: Route[] = [
   {
     method: 'POST',
     path: /^\/api\/approvals\/([^/]+)\/decision$/,
+    // Only its approvers decide (checked here, and again by the coworker).
+    access: 'filtered',
     async handle(deps, { request, params: [approvalId], user }) {
       const body = await readJsonBody(request, decisionSchema);
       const pending = (await listApprovals(deps.store)).find((approval) => approval.id === approvalId);

@@ -32,6 +32,8 @@ export const assignRoutes: Route[] = [
   {
     method: 'POST',
     path: /^\/api\/coworkers\/([^/]+)\/assignment$/,
+    // Its manager only (the runtime allows no one else from a gateway); refused with the reason below otherwise.
+    access: 'see-coworker',
     async handle(deps, { request, params: [coworkerId], user }) {
       const body = await readJsonBody(request, assignSchema);
       const record = await deps.store.getCoworker(coworkerId!);

@@ -1,7 +1,9 @@
 // GET /api/audit: one coworker's audit trail, filtered by job, run, kind and time (epoch ms or
-// ISO 8601), newest `limit` entries, oldest first.
+// ISO 8601), newest `limit` entries, oldest first; only of a coworker the person may see (403
+// otherwise), and the console's own (coworker "console": sign-ins, sign-outs, refusals) for admins.
 import { readAudit } from '../approval-commands.ts';
 import { AUDIT_KINDS, type AuditKind, type AuditQuery } from '../../protocol/index.ts';
+import { CONSOLE_AUDIT_ID, notAllowed } from './access.ts';
 import { HttpError } from './http.ts';
 import type { Route } from './route.ts';
 
@@ -21,10 +23,14 @@ export const auditRoutes: Route[] = [
   {
     method: 'GET',
     path: /^\/api\/audit$/,
-    async handle(deps, { url }) {
+    access: 'filtered',
+    async handle(deps, { url, user, access }) {
       const param = (name: string) => url.searchParams.get(name) || undefined;
       const coworkerId = param('coworker');
       if (!coworkerId) throw new HttpError(400, 'BAD_REQUEST', 'Say whose audit trail to read: ?coworker=<id>.');
+      if (coworkerId === CONSOLE_AUDIT_ID ? !access.canReadConsoleAudit : !access.canSeeId(coworkerId)) {
+        throw notAllowed(user, `read ${coworkerId === CONSOLE_AUDIT_ID ? "the console's" : `${coworkerId}'s`} audit trail`);
+      }
       const kind = param('kind');
       if (kind && !(AUDIT_KINDS as readonly string[]).includes(kind)) {
         throw new HttpError(400, 'BAD_REQUEST', `Unknown audit kind "${kind}".`, { hint: `Kinds: ${AUDIT_KINDS.join(', ')}.` });
@@ -41,7 +47,8 @@ export const auditRoutes: Route[] = [
         ...(to !== undefined ? { to } : {}),
         limit: kind ? MAX_LIMIT : limit,
       };
-      const entries = await readAudit(deps.store, query);
+      // The console's own trail belongs to no registered coworker: read it from the store directly.
+      const entries = coworkerId === CONSOLE_AUDIT_ID ? await deps.store.queryAudit(query) : await readAudit(deps.store, query);
       return { status: 200, body: { entries: kind ? entries.filter((entry) => entry.kind === (kind as AuditKind)).slice(-limit) : entries } };
     },
   },

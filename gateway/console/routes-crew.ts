@@ -1,4 +1,5 @@
-// The crew at a glance (GET /api/crew, by team, named as in teams.yaml) and one coworker's page
+// The crew at a glance (GET /api/crew, by team, named as in teams.yaml: only the coworkers the
+// person may see) and one coworker's page
 // (GET /api/coworkers/:id): its card, active states, jobs with next runs, queued tasks, recent
 // transitions and messages, and the assignment form's choices for its manager.
 import { CoworkersError } from '../../protocol/index.ts';
@@ -12,10 +13,12 @@ export const crewRoutes: Route[] = [
   {
     method: 'GET',
     path: /^\/api\/crew$/,
-    async handle(deps) {
+    access: 'filtered',
+    async handle(deps, { access }) {
       const now = deps.now();
       const teams = new Map<string, CoworkerCard[]>();
       for (const record of await deps.store.loadCoworkers()) {
+        if (!access.canSee(record.definition)) continue;
         const card = coworkerCard(record, now);
         teams.set(card.team, [...(teams.get(card.team) ?? []), card]);
       }
@@ -25,7 +28,7 @@ export const crewRoutes: Route[] = [
         body: {
           teams: [...teams].map(([id, coworkers]) => ({ id, name: teamName(deps.people, id), coworkers: coworkers.sort(byId) })).sort(byId),
           // Names for the Slack ids the cards mention (approvers, managers) that people signed in as.
-          people: Object.fromEntries([...deps.users.values()].map(({ user }) => [user.id, user.name])),
+          people: Object.fromEntries([...deps.accounts.values()].map((user) => [user.id, user.name])),
         },
       };
     },
@@ -33,7 +36,8 @@ export const crewRoutes: Route[] = [
   {
     method: 'GET',
     path: /^\/api\/coworkers\/([^/]+)$/,
-    async handle(deps, { params: [id], user }) {
+    access: 'see-coworker',
+    async handle(deps, { params: [id], user, access }) {
       const record = await deps.store.getCoworker(id!);
       if (!record) throw new CoworkersError('COWORKER_NOT_FOUND', `There is no coworker "${id}".`, { hint: 'GET /api/crew lists them.' });
       const now = deps.now();
@@ -42,7 +46,8 @@ export const crewRoutes: Route[] = [
         body: {
           coworker: coworkerCard(record, now),
           team: { id: record.definition.team, name: teamName(deps.people, record.definition.team) },
-          assign: assignOptions(deps.people, record.definition, user),
+          assign: access.canAssign(record.definition) ? assignOptions(deps.people, record.definition, user) : null,
+          canTask: access.canTask(record.definition),
           activeStates: activeStatesOf(record.status),
           jobs: jobViews(record.definition, now),
           backlog: backlogOf(record.snapshot),

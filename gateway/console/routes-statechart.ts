@@ -7,6 +7,8 @@ export const statechartRoutes: Route[] = [
   {
     method: 'GET',
     path: /^\/api\/statechart$/,
+    // The machine's drawing, the same for every coworker: no coworker's data.
+    access: 'signed-in',
     async handle() {
       const { graph, layout } = await coworkerStatechart();
       return {

@@ -11,6 +11,8 @@ export const taskRoutes: Route[] = [
   {
     method: 'POST',
     path: /^\/api\/coworkers\/([^/]+)\/tasks$/,
+    // Its manager, a manager of its team, or an admin (checked before the handler runs).
+    access: 'task-coworker',
     async handle(deps, { request, params: [coworkerId], user }) {
       const { text } = await readJsonBody(request, taskSchema);
       const command = await assignTask(deps, { coworkerId: coworkerId!, text, requestedBy: user.id });

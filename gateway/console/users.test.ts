@@ -59,9 +59,15 @@ describe('loadUsers', () => {
     expect(message).toContain('3 problems');
   });
 
+  it('takes role: admin, and no other role', async () => {
+    const users = await loadUsers(folderWith('users:\n  - { login: daniel, name: Daniel, slack: U04DANIEL2, role: admin }\n'));
+    expect(users[0]!.role).toBe('admin');
+    expect(await problemOf('users:\n  - { login: maria, name: Maria, slack: U04MARIA01, role: manager }\n')).toContain('users[0].role: the only role given here is "admin"');
+  });
+
   it('refuses unknown fields, saying which are allowed', async () => {
     const message = await problemOf(`users:\n  - { login: maria, name: Maria, slack: U04MARIA01, password: hunter2 }\n`);
-    expect(message).toContain('users[0]: unknown field "password"; fields allowed here: login, name, slack, teams, email, passwordHash');
+    expect(message).toContain('users[0]: unknown field "password"; fields allowed here: login, name, slack, teams, email, role, passwordHash');
     expect(await problemOf('people: []\n')).toContain('top level: unknown field "people"');
   });
 

@@ -21,6 +21,8 @@ const userSchema = z.strictObject({
   teams: teamsUserId.optional(),
   /** Needed to become a coworker's manager (`coworkers assign --manager`): a definition's manager has an email. */
   email: managerSchema.shape.email.optional(),
+  /** "admin" sees and does everything in the console; everyone else has the roles their teams and the definitions give them (gateway/console/access.ts). */
+  role: z.enum(['admin'], { message: 'the only role given here is "admin"; leave it out for everyone else (viewer of their teams, approver and manager where the definitions name them)' }).optional(),
   passwordHash: z
     .string()
     .superRefine((hash, ctx) => {
@@ -83,6 +85,6 @@ function describe(issue: z.core.$ZodIssue): string {
 
 function invalid(file: string, problems: string[]): CoworkersError {
   return new CoworkersError('CONFIG_INVALID', `${file} has ${problems.length === 1 ? 'a problem' : `${problems.length} problems`}:\n${problems.map((problem) => `  ${problem}`).join('\n')}`, {
-    hint: 'write it as "users:" followed by a list of { login, name, slack and/or teams, email?, passwordHash? } (the ids definitions use for managers and approvers)',
+    hint: 'write it as "users:" followed by a list of { login, name, slack and/or teams, email?, role?: admin, passwordHash? } (the ids definitions use for managers and approvers)',
   });
 }
