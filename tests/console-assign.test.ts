@@ -1,6 +1,6 @@
 // The assignment form in a real headless Chromium, against an embedded runtime running the
 // examples: Daniel moves Otto to Priya; the page shows the new manager, the crew its team names,
-// and Maria (not Otto's manager) gets no form. Screenshots go to .test-output/screenshots/.
+// and Priya (on sales, not Sam's manager) gets no form on Sam's page. Screenshots go to .test-output/screenshots/.
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,13 +34,14 @@ async function signedIn(login: string): Promise<Page> {
 
 describe('assigning in the console', () => {
   it('shows the teams by their names in teams.yaml', async () => {
-    const page = await signedIn('maria');
+    // Daniel is an admin (examples/users.yaml): he sees every team.
+    const page = await signedIn('daniel');
     await expect.poll(() => page.locator('.team-head h2').allTextContents()).toEqual(['Marketing', 'Sales']);
     await page.close();
   });
 
   it("lets Otto's manager move him to another manager, and shows it at once, on other people's pages too", async () => {
-    const watching = await signedIn('maria');
+    const watching = await signedIn('priya');
     const ottoRow = watching.locator('[data-testid=coworker-row][data-coworker-id=otto]');
     await expect.poll(() => ottoRow.textContent()).toContain('Daniel Okafor');
     const page = await signedIn('daniel');
@@ -60,14 +61,14 @@ describe('assigning in the console', () => {
     expect((await readAudit(runtime.store, { coworkerId: 'otto' })).filter((entry) => entry.kind === 'assigned')).toEqual([
       expect.objectContaining({ by: 'U04DANIEL2', detail: { from: { team: 'sales', manager: 'U04DANIEL2' }, to: { team: 'sales', manager: 'U04PRIYA03' } } }),
     ]);
-    // Maria's crew page, open all along, shows Otto's new manager without a reload.
+    // Priya's crew page, open all along, shows Otto's new manager without a reload.
     await expect.poll(() => ottoRow.textContent(), { timeout: 10_000 }).toContain('Priya Shah');
     await watching.close();
     await page.close();
   });
 
   it('offers no form to someone who does not manage the coworker', async () => {
-    const page = await signedIn('maria');
+    const page = await signedIn('priya');
     await page.goto(`${consoleServer.url}#/coworkers/sam`);
     await expect.poll(() => page.locator('.coworker-head').textContent()).toContain('reports to Daniel Okafor');
     expect(await page.getByTestId('assign').isHidden()).toBe(true);
