@@ -36,7 +36,7 @@ export interface ConsoleServerOptions {
   /** 0 picks a free port. */
   port: number;
   host?: string;
-  /** No longer used: sessions are kept in the store (`console-sessions`), shared by every console process. */
+  /** Keys the OpenID Connect sign-in's state cookie (oidc.ts); give every console process the same one. Sessions need none: they are kept in the store. */
   secret?: string;
   /** Mark the session cookie `Secure`: people reach the console over https (COWORKERS_PUBLIC_URL is https). */
   secureCookies?: boolean;
