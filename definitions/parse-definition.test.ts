@@ -46,6 +46,10 @@ describe('parseDefinition', () => {
     expect(definition?.jobs[0]).toMatchObject({ id: 'weekly-ad-report', outsideWorkingHours: false, missedRuns: 'skip' });
   });
 
+  it("refuses the id the console's own audit trail is kept under, at its line", () => {
+    expect(problemsOf(withLines({ 2: 'id: console' }))).toEqual([expect.objectContaining({ line: 2, message: expect.stringContaining('"console" is reserved') })]);
+  });
+
   describe('YAML syntax', () => {
     it('reports an unquoted colon in a value where the parser stops', () => {
       expect(problemsOf(withLines({ 4: 'role: Marketing: analyst' }))).toEqual([

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Store } from '../persistence/index.ts';
 import { findCoworker, type CommandDeps } from './coworker-commands.ts';
 import {
+  CONSOLE_AUDIT_ID,
   CoworkersError,
   PROTOCOL_VERSION,
   commandSchema,
@@ -75,6 +76,7 @@ export async function decideApproval(deps: CommandDeps, request: DecisionRequest
 }
 
 export async function readAudit(store: Store, query: AuditQuery): Promise<AuditEntry[]> {
-  await findCoworker(store, query.coworkerId);
+  // The console's own trail (sign-ins, refusals) is kept under a reserved id no coworker has.
+  if (query.coworkerId !== CONSOLE_AUDIT_ID) await findCoworker(store, query.coworkerId);
   return store.queryAudit(query);
 }

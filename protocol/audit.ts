@@ -3,6 +3,9 @@
 // crash) is the same entry, never a second one.
 import { z } from 'zod';
 
+/** The coworker id the console's own audit entries are kept under (sign-ins, sign-outs, refusals); no coworker may take it. */
+export const CONSOLE_AUDIT_ID = 'console';
+
 export const AUDIT_KINDS = [
   'run.started',
   'run.finished',

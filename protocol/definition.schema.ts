@@ -2,6 +2,7 @@
 // starts. `coworkers schema` / `npm run schema` exports it as JSON Schema for editors.
 import { Cron } from 'croner';
 import { z } from 'zod';
+import { CONSOLE_AUDIT_ID } from './audit.ts';
 
 const ID = /^[a-z][a-z0-9-]{0,62}$/;
 const TOOL = /^[a-z][a-zA-Z0-9]*(\.[a-z][a-zA-Z0-9_]*)+$/;
@@ -205,7 +206,9 @@ export const handoffPolicySchema = z
 
 export const coworkerDefinitionSchema = z
   .strictObject({
-    id: id('a coworker id').describe('Unique id of the coworker, e.g. "ava".'),
+    id: id('a coworker id')
+      .refine((value) => value !== CONSOLE_AUDIT_ID, { message: `"${CONSOLE_AUDIT_ID}" is reserved for the console's own audit trail: pick another id` })
+      .describe('Unique id of the coworker, e.g. "ava".'),
     name: z.string().min(1).max(80).describe('The name people call the coworker.'),
     icon: z
       .string()

@@ -16,8 +16,6 @@ import type { People } from '../people.ts';
 import { HttpError } from './http.ts';
 import type { ConsoleUser } from './route.ts';
 
-/** The coworker id the console's own audit entries are kept under: sign-ins, sign-outs, refusals. */
-export const CONSOLE_AUDIT_ID = 'console';
 
 export interface Access {
   user: ConsoleUser;

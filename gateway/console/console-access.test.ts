@@ -11,7 +11,7 @@ import { createMemoryBus } from '../../messaging/index.ts';
 import { createSqliteStore } from '../../persistence/index.ts';
 import { ephemeralSigner, PROTOCOL_VERSION, subjects, type AuditEntry, type CoworkerEvent } from '../../protocol/index.ts';
 import { loadPeople, type People } from '../people.ts';
-import { CONSOLE_AUDIT_ID } from './access.ts';
+import { CONSOLE_AUDIT_ID } from '../../protocol/index.ts';
 import { api, AVA_APPROVAL, signIn, STATUSES, T0 } from './console-test-kit.ts';
 import { ROUTES, startConsoleServer, type ConsoleServer } from './console-server.ts';
 import type { SignInUser } from './users.ts';

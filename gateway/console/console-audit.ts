@@ -5,8 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Store } from '../../persistence/index.ts';
-import type { AuditKind } from '../../protocol/index.ts';
-import { CONSOLE_AUDIT_ID } from './access.ts';
+import { CONSOLE_AUDIT_ID, type AuditKind } from '../../protocol/index.ts';
 
 export type ConsoleAuditKind = Extract<AuditKind, `console.${string}`>;
 

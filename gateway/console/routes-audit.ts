@@ -3,7 +3,8 @@
 // otherwise), and the console's own (coworker "console": sign-ins, sign-outs, refusals) for admins.
 import { readAudit } from '../approval-commands.ts';
 import { AUDIT_KINDS, type AuditKind, type AuditQuery } from '../../protocol/index.ts';
-import { CONSOLE_AUDIT_ID, notAllowed } from './access.ts';
+import { CONSOLE_AUDIT_ID } from '../../protocol/index.ts';
+import { notAllowed } from './access.ts';
 import { HttpError } from './http.ts';
 import type { Route } from './route.ts';
 
