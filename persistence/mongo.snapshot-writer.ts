@@ -147,11 +147,16 @@ export function createSnapshotWriter(options: {
     superseded = [];
     pruning = snapshots
       .deleteMany({ _id: { $in: ids } })
-      .then(() => undefined)
-      .catch(() => void superseded.push(...ids)) // tried again with the next batch
-      .finally(() => {
-        pruning = null;
-      });
+      .then(
+        () => {
+          pruning = null;
+          prune(); // versions superseded while this pass ran
+        },
+        () => {
+          pruning = null;
+          superseded.push(...ids); // tried again with the next batch
+        },
+      );
   }
 
   return {
@@ -174,7 +179,8 @@ export function createSnapshotWriter(options: {
     },
     /** Waits for the background pruning, so a caller can close the client after. */
     async settle(): Promise<void> {
-      await pruning;
+      // A pass that ends starts the next one for what was superseded meanwhile: wait for them all.
+      while (pruning) await pruning;
     },
   };
 }
