@@ -32,8 +32,15 @@ export function createSignInView(container) {
   const submit = form.querySelector('button[type="submit"]');
   const oidc = form.querySelector('[data-testid="sign-in-oidc"]');
 
+  const refused = new URLSearchParams(location.search).get('sign-in-error');
+  if (refused) history.replaceState(null, '', `/${location.hash}`);
   api.get('/api/auth-options').then(
     (options) => {
+      // The server words each refusal of an OpenID Connect sign-in it sent back here.
+      if (refused && options?.refusals) {
+        error.textContent = options.refusals[refused] ?? options.refusals.invalid;
+        error.hidden = false;
+      }
       if (!options?.oidc) return;
       const link = oidc.querySelector('a');
       link.href = options.oidc.start;
@@ -42,13 +49,6 @@ export function createSignInView(container) {
     },
     () => {}, // the password form still works
   );
-
-  const refused = new URLSearchParams(location.search).get('sign-in-error');
-  if (refused) {
-    error.textContent = OIDC_REFUSALS[refused] ?? OIDC_REFUSALS.invalid;
-    error.hidden = false;
-    history.replaceState(null, '', `/${location.hash}`);
-  }
 
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -79,14 +79,3 @@ export function createSignInView(container) {
     },
   };
 }
-
-/** What a refused OpenID Connect sign-in means (gateway/console/routes-oidc.ts has the same words). */
-const OIDC_REFUSALS = {
-  unavailable: 'Signing in with your company account is not available right now. Please try again later.',
-  expired: 'The sign-in took too long or was started elsewhere. Please try again.',
-  invalid: 'The answer from your company account could not be verified. Please try again.',
-  provider: 'Your company account did not sign you in.',
-  'no-email': 'Your company account gave no email address, so the console cannot tell who you are.',
-  'unverified-email': 'Your company account has not verified your email address, so the console cannot tell who you are.',
-  'unknown-email': 'Nobody with your email address may use this console. Ask an administrator to add you to users.yaml.',
-};

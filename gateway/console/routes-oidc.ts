@@ -12,7 +12,7 @@ import type { ConsoleDeps, Route } from './route.ts';
 import { SESSION_LIFETIME_MS, sessionCookie } from './sessions.ts';
 import { personId } from '../../protocol/index.ts';
 
-/** What the sign-in page says for each refusal (console/views/sign-in.js has the same words). */
+/** What the sign-in page says for each refusal; the page reads them from GET /api/auth-options. */
 export const REFUSAL_MESSAGES: Record<OidcRefusalReason, string> = {
   unavailable: 'Signing in with your company account is not available right now. Please try again later.',
   expired: 'The sign-in took too long or was started elsewhere. Please try again.',
@@ -40,7 +40,7 @@ export const oidcRoutes: Route[] = [
     path: /^\/api\/auth-options$/,
     public: true,
     async handle(deps) {
-      return { status: 200, body: { password: true, oidc: deps.oidc ? { label: deps.oidc.label, start: '/auth/oidc/start' } : null } };
+      return { status: 200, body: { password: true, oidc: deps.oidc ? { label: deps.oidc.label, start: '/auth/oidc/start' } : null, refusals: REFUSAL_MESSAGES } };
     },
   },
   {
