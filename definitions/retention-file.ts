@@ -4,13 +4,13 @@
 // snapshot versions have no setting: only the newest version of a coworker is ever read.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isMap, LineCounter, parseDocument } from 'yaml';
+import { isMap } from 'yaml';
 import { z } from 'zod';
 import { durationMs, durationSchema } from '../protocol/index.ts';
 import { closestMatch } from './closest-match.ts';
-import { plainLanguageErrors, type FieldPath } from './describe-issue.ts';
+import { plainLanguageErrors } from './describe-issue.ts';
 import type { DefinitionProblem } from './parse-definition.ts';
-import { createYamlLocator } from './yaml-positions.ts';
+import { openYamlFile } from './yaml-file.ts';
 
 export const RETENTION_FILE = 'retention.yaml';
 
@@ -78,16 +78,8 @@ export const defaultRetention = (): Retention => inMs(DEFAULT_RETENTION);
 
 /** Parses and validates a retention.yaml: `retention: { audit: 365d, executedKeys: 30d, … }`. */
 export function parseRetention(text: string, file: string): LoadedRetention {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  const locate = createYamlLocator(doc, lineCounter);
-  const problem = (path: FieldPath, message: string, hint?: string, at: 'key' | 'value' = 'value'): DefinitionProblem => ({
-    file,
-    ...(at === 'key' ? locate.keyAt(path) : locate.valueAt(path)),
-    message,
-    ...(hint ? { hint } : {}),
-  });
-  if (doc.errors.length) return { retention: null, problems: doc.errors.map((error) => ({ file, ...locate.offset(error.pos[0]), message: `invalid YAML: ${error.message}` })) };
+  const { doc, problem, syntaxProblems } = openYamlFile(text, file);
+  if (syntaxProblems.length) return { retention: null, problems: syntaxProblems };
   if (doc.contents !== null && !isMap(doc.contents)) {
     return { retention: null, problems: [problem([], 'retention.yaml is a mapping with one field, "retention", holding durations such as { audit: 365d, executedKeys: 30d }', 'see "Retention" in the README')] };
   }

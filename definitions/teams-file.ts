@@ -3,13 +3,13 @@
 // teams.yaml any team id goes, with one a definition must name a team it lists.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isMap, LineCounter, parse, parseDocument } from 'yaml';
+import { isMap, parse } from 'yaml';
 import { z } from 'zod';
 import { channelSchema, personId } from '../protocol/index.ts';
 import { closestMatch } from './closest-match.ts';
 import { plainLanguageErrors, type FieldPath } from './describe-issue.ts';
 import type { DefinitionProblem } from './parse-definition.ts';
-import { createYamlLocator } from './yaml-positions.ts';
+import { openYamlFile } from './yaml-file.ts';
 
 export const TEAMS_FILE = 'teams.yaml';
 
@@ -45,16 +45,8 @@ const FIELDS: Record<string, string[]> = { file: ['teams'], team: Object.keys(te
 
 /** Parses and validates a teams.yaml; `logins` (from users.yaml), when given, are the only logins members may name. */
 export function parseTeams(text: string, file: string, options: { logins?: readonly string[] } = {}): LoadedTeams {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  const locate = createYamlLocator(doc, lineCounter);
-  const problem = (path: FieldPath, message: string, hint?: string, at: 'key' | 'value' = 'value'): DefinitionProblem => ({
-    file,
-    ...(at === 'key' ? locate.keyAt(path) : locate.valueAt(path)),
-    message,
-    ...(hint ? { hint } : {}),
-  });
-  if (doc.errors.length) return { teams: null, problems: doc.errors.map((error) => ({ file, ...locate.offset(error.pos[0]), message: `invalid YAML: ${error.message}` })) };
+  const { doc, problem, syntaxProblems } = openYamlFile(text, file);
+  if (syntaxProblems.length) return { teams: null, problems: syntaxProblems };
   if (!isMap(doc.contents)) {
     return { teams: null, problems: [problem([], 'teams.yaml is a mapping with one field, "teams", holding a list of { id, name, members, channels }', 'start from examples/teams.yaml')] };
   }
