@@ -4,6 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import { text } from 'node:stream/consumers';
 import { parseArgs } from 'node:util';
 import { dirname, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { ChatOpenAI } from '@langchain/openai';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
@@ -29,7 +30,7 @@ import {
   type CommandDeps,
   type DecisionRequest,
 } from '../gateway/index.ts';
-import { createNatsBus, readDeadLetters, readShardMap } from '../messaging/index.ts';
+import { createNatsBus, readDeadLetters, readShardMap, type Bus } from '../messaging/index.ts';
 import { createMongoStore, createSqliteStore, type CoworkerSummary, type Store } from '../persistence/index.ts';
 import { CoworkersError, DEFAULT_SUBJECT_PREFIX, durationMs, durationSchema, isCoworkersError, type AuditQuery } from '../protocol/index.ts';
 import { distributedUrls, readConfig, slackConfig, type Config } from './config.ts';
@@ -143,7 +144,24 @@ function distributedIdentity(config: Config, logger: Logger): Identity {
  * what may change the stream (a runtime, the operator's commands that write) manages it; the
  * others only check it exists, which is all their NATS permissions allow.
  */
-async function connectDistributed(config: Config, logger: Logger, options: { manageStream: boolean }) {
+/** How long a gateway or a connector started before any runtime waits for one to make the stream. */
+const STREAM_WAIT_MS = 120_000;
+
+/** The bus; a long-running process (`waitForStream`) waits while the stream is not there yet, saying so once. */
+async function busWhenReady(create: () => Promise<Bus>, waitForStream: boolean, logger: Logger): Promise<Bus> {
+  const until = Date.now() + STREAM_WAIT_MS;
+  for (let told = false; ; told = true) {
+    try {
+      return await create();
+    } catch (error) {
+      if (!waitForStream || !isCoworkersError(error, 'BUS_UNAVAILABLE') || !error.retryable || Date.now() > until) throw error;
+      if (!told) logger.warn({ err: error }, 'waiting for a runtime to create the stream (two minutes at most)');
+      await sleep(2_000);
+    }
+  }
+}
+
+async function connectDistributed(config: Config, logger: Logger, options: { manageStream: boolean; waitForStream?: boolean }) {
   const { natsUrl, mongoUri } = distributedUrls(config);
   const self = distributedIdentity(config, logger);
   const mongo = await connectMongo(mongoUri);
@@ -155,13 +173,15 @@ async function connectDistributed(config: Config, logger: Logger, options: { man
     await connection.close();
     await mongo.close();
   };
-  const bus = await createNatsBus({
-    connection,
-    logger,
-    manageStream: options.manageStream,
-    streamMaxBytes: config.COWORKERS_STREAM_MAX_BYTES,
-    ...(config.COWORKERS_SUBJECT_PREFIX ? { prefix: config.COWORKERS_SUBJECT_PREFIX } : {}),
-  }).catch(async (error: unknown) => {
+  const create = () =>
+    createNatsBus({
+      connection,
+      logger,
+      manageStream: options.manageStream,
+      streamMaxBytes: config.COWORKERS_STREAM_MAX_BYTES,
+      ...(config.COWORKERS_SUBJECT_PREFIX ? { prefix: config.COWORKERS_SUBJECT_PREFIX } : {}),
+    });
+  const bus = await busWhenReady(create, options.waitForStream ?? false, logger).catch(async (error: unknown) => {
     await close();
     throw error;
   });
@@ -247,7 +267,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'gateway': {
-      const connections = await connectDistributed(config, logger, { manageStream: false });
+      const connections = await connectDistributed(config, logger, { manageStream: false, waitForStream: true });
       const gateways = await startGateways({ config, ...connections, dir: resolve(values.dir), logger, oneTimePasswords: config.COWORKERS_ONE_TIME_PASSWORDS }).catch(async (error: unknown) => {
         await connections.close();
         throw error;
@@ -398,7 +418,7 @@ async function main(argv: string[]): Promise<number> {
           hint: 'Set NATS_URL and MONGODB_URI, and start the runtime with --external-connectors.',
         });
       }
-      const connections = await connectDistributed(config, logger, { manageStream: false });
+      const connections = await connectDistributed(config, logger, { manageStream: false, waitForStream: true });
       const served = await serveOneConnector({ name, dir: resolve(values.dir), dataDir: resolve(values.data), ...connections, trust: connections.identity.trust, logger, scrubber }).catch(async (error: unknown) => {
         await connections.close();
         throw error;

@@ -1,6 +1,6 @@
-// `coworkers gateway` with Teams configured: /api/messages is served beside the console, refuses
-// requests without a Teams token, says loudly when authentication is off, and names what is
-// missing from a half configuration.
+// `coworkers gateway` as a process: with Teams configured, /api/messages is served beside the
+// console, refuses requests without a Teams token, says loudly when authentication is off, and
+// names what is missing from a half configuration; started before any runtime, it waits for one.
 import { afterEach, describe, expect, it } from 'vitest';
 import { coworkers } from './cli-processes.ts';
 import { definitionYaml, uniqueName, writeDefinitions } from './helpers.ts';
@@ -23,7 +23,7 @@ const dir = () => writeDefinitions({ arlo: definitionYaml('arlo') });
 const teamsSettings = { TEAMS_CLIENT_ID: BOT.clientId, TEAMS_TENANT_ID: BOT.tenantId, TEAMS_CLIENT_SECRET: 'not-a-real-secret' };
 const activity = { type: 'message', id: '1733000000001', channelId: 'msteams', serviceUrl: 'https://smba.trafficmanager.net/teams/', from: { id: '29:x', aadObjectId: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d' }, conversation: { id: 'a:x', conversationType: 'personal' }, recipient: { id: `28:${BOT.clientId}` }, text: 'arlo hello' };
 
-describe('coworkers gateway with Teams', () => {
+describe('coworkers gateway', () => {
   it('serves /api/messages and refuses requests without a Teams token', async () => {
     const gateway = await startRuntimeProcess('cli/main.ts', await gatewayEnv(teamsSettings), cleanups, { args: ['gateway', '--dir', dir()], ready: 'Ctrl-C stops' });
     const url = /Teams: (http:\/\/localhost:\d+\/api\/messages)/.exec(gateway.output())?.[1];
@@ -40,6 +40,18 @@ describe('coworkers gateway with Teams', () => {
     const gateway = await startRuntimeProcess('cli/main.ts', await gatewayEnv({ ...teamsSettings, TEAMS_SKIP_AUTH: 'true' }), cleanups, { args: ['gateway', '--dir', dir()], ready: 'Ctrl-C stops' });
     expect(gateway.errors()).toContain('TEAMS AUTHENTICATION IS OFF');
     expect(gateway.output()).toContain('(TEAMS_SKIP_AUTH: requests are NOT authenticated)');
+  }, 30_000);
+
+  it('waits, started before any runtime, until one makes the stream', async () => {
+    const env = { ...process.env, MONGODB_DB: uniqueName('teamscli'), COWORKERS_SUBJECT_PREFIX: `${uniqueName('teamscli')}.v1`, CONSOLE_PORT: '0', LOG_LEVEL: 'warn' };
+    const started = startRuntimeProcess('cli/main.ts', env, cleanups, { args: ['gateway', '--dir', dir()], ready: 'Ctrl-C stops' });
+    let ready = false;
+    void started.then(() => (ready = true), () => {});
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(ready).toBe(false);
+    await connectAsTest(env, cleanups); // as a runtime would: it makes the stream
+    const gateway = await started;
+    expect(gateway.errors()).toContain('waiting for a runtime to create the stream');
   }, 30_000);
 
   it('names what a half configuration is missing', async () => {
