@@ -50,7 +50,8 @@ export function checkCommand(subject: string, data: unknown, options: { trust: T
   if (!parsed.success) return { ok: false, reason: 'malformed', why: parsed.error.issues.map((issue) => `${issue.path.join('.') || '(the command)'}: ${issue.message}`).join('; ') };
   const command = parsed.data;
   const address = parseCommandSubject(subject);
-  const kinds: CommandKind[] = command.type === 'definition.changed' ? ['assign', 'definition'] : [commandKind(command.type)];
+  // The kinds a command of this type may travel under, whoever made it (only a definition change differs).
+  const kinds = [...new Set([commandKind(command.type, 'gateway'), commandKind(command.type, 'operator')])];
   if (!address || !kinds.includes(address.kind) || address.coworkerId !== command.coworkerId || address.shard !== shardOf(command.coworkerId)) {
     const expected = kinds.map((kind) => `cmd.${kind}.${shardOf(command.coworkerId)}.${command.coworkerId}`).join(' or ');
     return { ok: false, reason: 'mismatch', why: `a ${command.type} for ${command.coworkerId} travels on ${expected}, not ${subject}`, command };
