@@ -72,6 +72,38 @@ function mapCard(teams, coworkerId, update) {
   return changed ? next : teams;
 }
 
+/** A live state change: the crew's card, and the open coworker's page when it is this one. */
+function stateReceived(context, event) {
+  const teams = mapCard(context.crew.teams, event.coworkerId, (card) => cardWithStatus(card, event.status, event.at));
+  const crew = teams === context.crew.teams ? context.crew : { ...context.crew, teams };
+  const detail = context.coworker.detail;
+  if (!detail && context.coworker.id === event.coworkerId) {
+    // The page is still loading: keep the change, applied once the (possibly older) page arrives.
+    return { ...context, crew, coworker: { ...context.coworker, early: [...(context.coworker.early ?? []), event] } };
+  }
+  if (!detail || detail.coworker.id !== event.coworkerId) return { ...context, crew };
+
+  const before = detail.coworker;
+  const card = cardWithStatus(before, event.status, event.at);
+  // One entry per region that moved, newest first, as the server's ring buffer keeps them.
+  const moved = [];
+  if (before.shift !== card.shift) moved.push({ at: event.at, from: before.shift, to: card.shift });
+  if (before.status !== card.status) moved.push({ at: event.at, from: before.status, to: card.status });
+  return {
+    ...context,
+    crew,
+    coworker: {
+      ...context.coworker,
+      detail: {
+        ...detail,
+        coworker: card,
+        activeStates: activeStatesFor(detail.activeStates ?? [], card),
+        transitions: moved.length ? [...moved, ...detail.transitions].slice(0, TRANSITIONS_KEPT) : detail.transitions,
+      },
+    },
+  };
+}
+
 const ACTIVE_LEAF = /^coworker\.(status|shift)\./;
 
 function activeStatesFor(previous, card) {
@@ -142,11 +174,10 @@ export const store = createStore({
       const replies = (event.detail.messages ?? []).map((message) => ({ kind: 'reply', ...message }));
       const ownTasks = context.chat.coworkerId === event.detail.coworker.id ? context.chat.items.filter((item) => item.kind === 'task') : [];
       const items = [...replies, ...ownTasks].sort((a, b) => a.at - b.at);
-      return {
-        ...context,
-        coworker: { ...context.coworker, detail: event.detail, error: null },
-        chat: { coworkerId: event.detail.coworker.id, items },
-      };
+      const loaded = { ...context, coworker: { id: context.coworker.id, detail: event.detail, error: null }, chat: { coworkerId: event.detail.coworker.id, items } };
+      // Changes that arrived while the page loaded and are newer than what it shows.
+      const newer = (context.coworker.early ?? []).filter((change) => change.at > (event.detail.coworker.since ?? 0));
+      return newer.reduce(stateReceived, loaded);
     },
     coworkerFailed: (context, event) =>
       context.coworker.id === event.id ? { ...context, coworker: { ...context.coworker, error: event.error } } : context,
@@ -194,31 +225,7 @@ export const store = createStore({
       event.requestId !== context.audit.requestId ? context : { ...context, audit: { ...context.audit, loading: false, error: event.error } },
 
     // server-sent events
-    stateReceived: (context, event) => {
-      const teams = mapCard(context.crew.teams, event.coworkerId, (card) => cardWithStatus(card, event.status, event.at));
-      const crew = teams === context.crew.teams ? context.crew : { ...context.crew, teams };
-      const detail = context.coworker.detail;
-      if (!detail || detail.coworker.id !== event.coworkerId) return { ...context, crew };
-      const before = detail.coworker;
-      const card = cardWithStatus(before, event.status, event.at);
-      // One entry per region that moved, newest first, as the server's ring buffer keeps them.
-      const moved = [];
-      if (before.shift !== card.shift) moved.push({ at: event.at, from: before.shift, to: card.shift });
-      if (before.status !== card.status) moved.push({ at: event.at, from: before.status, to: card.status });
-      return {
-        ...context,
-        crew,
-        coworker: {
-          ...context.coworker,
-          detail: {
-            ...detail,
-            coworker: card,
-            activeStates: activeStatesFor(detail.activeStates ?? [], card),
-            transitions: moved.length ? [...moved, ...detail.transitions].slice(0, TRANSITIONS_KEPT) : detail.transitions,
-          },
-        },
-      };
-    },
+    stateReceived: (context, event) => stateReceived(context, event),
     approvalReceived: (context, event) => {
       if (event.approval) {
         const list = withApproval(context.approvals.list, { ...event.approval, coworkerId: event.coworkerId }, context.user);

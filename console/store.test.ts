@@ -57,6 +57,18 @@ describe('state events', () => {
     ]);
   });
 
+  it('keep a change that arrives while the page loads, and apply it over an older page', () => {
+    store.trigger.coworkerRequested({ id: 'mia' });
+    store.trigger.stateReceived({ coworkerId: 'mia', status: { state: { status: 'awaitingApproval', shift: 'onDuty' }, since: 7_000, backlog: 0 }, at: 7_000 });
+    // The page was read before that change: it still says working.
+    store.trigger.coworkerLoaded({ detail: { coworker: card('mia', { status: 'working', since: 6_000 }), activeStates: [], jobs: [], transitions: [], messages: [] } });
+
+    const { detail } = context().coworker;
+    expect(detail.coworker).toMatchObject({ status: 'awaitingApproval', since: 7_000 });
+    expect(detail.activeStates).toEqual(['coworker.status.awaitingApproval', 'coworker.shift.onDuty']);
+    expect(context().coworker.early).toBeUndefined();
+  });
+
   it('add no transition when only the backlog changed', () => {
     store.trigger.coworkerRequested({ id: 'ava' });
     store.trigger.coworkerLoaded({ detail: { coworker: card('ava'), activeStates: [], jobs: [], transitions: [], messages: [] } });
